@@ -1,0 +1,111 @@
+"""The Python API, and the code that runs the stages in order for one document.
+
+    from pipeline import process, restore
+    print(restore("Phat dong cac phong trao thi dua nam 2024").text)
+    plan = process("samples/tam-tien-2024.txt", outdir="output")
+
+(`restore` is the callable package pipeline.restore; see its docstring.)
+
+The CLI builds the same ProcessOptions from its arguments, so the two cannot drift apart.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .model import Plan, RawText, RestoredText, Source
+
+FORMATS = ("json", "docx", "txt")
+
+
+@dataclass(frozen=True)
+class ProcessOptions:
+    outdir: Path | None = Path("output")    # None: return the plan, write nothing
+    formats: tuple[str, ...] = FORMATS
+    lang: str = "vie"                       # Tesseract language(s) for image inputs
+    psm: int = 3                            # Tesseract page segmentation mode
+    tone_style: str = "new"                 # "new" (hóa, thủy) or "old" (hoá, thuỷ)
+    review: bool = False                    # DOCX highlights low-confidence changes
+    jobs: int = 1                           # worker processes (batch) / pages in parallel
+    force: bool = False                     # redo inputs the manifest says are done
+
+    def with_(self, **changes) -> "ProcessOptions":
+        return replace(self, **changes)
+
+
+@dataclass
+class DocumentResult:
+    """What processing one input produced."""
+    path: Path
+    plan: Plan
+    restored: RestoredText
+    outputs: dict[str, Path] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def output_stem(path: Path) -> str:
+    return path.stem
+
+
+def process_document(path: str | Path, options: ProcessOptions = ProcessOptions()) -> DocumentResult:
+    """ingest -> ocr -> restore -> parse -> export for one file. Raises SohoaError subclasses."""
+    from .ingest import load_document
+    from .ocr import recognise
+    from .parse import parse_plan
+    from .restore import restore_text
+    from .restore.quality import quality_of
+
+    path = Path(path)
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+
+    def lap(name):
+        nonlocal t
+        now = time.perf_counter()
+        timings[name] = round(now - t, 4)
+        t = now
+
+    document = load_document(path)
+    lap("ingest")
+    raw = recognise(document, lang=options.lang, psm=options.psm)
+    lap("ocr")
+    restored = restore_text(raw, style=options.tone_style)
+    lap("restore")
+    source = Source(path=str(path), sha256=document.sha256, kind=document.kind, pages=len(document.pages),
+                    ocr={"engine": raw.ocr_engine, "lang": raw.ocr_lang} if raw.ocr_engine else None)
+    plan = parse_plan(restored, source)
+    plan.quality = quality_of(restored)
+    lap("parse")
+    result = DocumentResult(path=path, plan=plan, restored=restored, timings=timings)
+    if options.outdir is not None:
+        result.outputs = write_outputs(result, Path(options.outdir), options)
+        lap("export")
+    return result
+
+
+def write_outputs(result: DocumentResult, outdir: Path, options: ProcessOptions) -> dict[str, Path]:
+    """Write the requested formats as OUTDIR/<stem>.<ext>, each file atomically."""
+    stem = output_stem(result.path)
+    written: dict[str, Path] = {}
+    for fmt in options.formats:
+        dest = outdir / f"{stem}.{fmt}"
+        if fmt == "json":
+            from .export.json_plan import write_plan_json
+            write_plan_json(result.plan, dest)
+        elif fmt == "txt":
+            from .export.text import write_restored_text
+            write_restored_text(result.restored, dest)
+        elif fmt == "docx":
+            from .export.docx import write_docx
+            write_docx(result.plan, result.restored, dest, review=options.review)
+        else:
+            raise ValueError(f"unknown format {fmt!r}")
+        written[fmt] = dest
+    return written
+
+
+def process(path: str | Path, outdir: str | Path | None = None, **options) -> Plan:
+    """Process one input and return its Plan; with `outdir`, also write json/docx/txt there."""
+    opts = ProcessOptions(outdir=Path(outdir) if outdir is not None else None, **options)
+    return process_document(path, opts).plan

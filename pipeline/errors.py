@@ -1,0 +1,125 @@
+"""Typed errors and the exit codes they map to.
+
+Every failure a user can cause or fix is one of these classes. Each carries a coded message
+that names the file (when there is one) and says how to fix it; the CLI prints that message
+and exits with the class's code, without a traceback (`--verbose` adds one). The codes are a
+public contract, documented in the README; scripts depend on them, so never renumber.
+"""
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    OK = 0                 # every input done
+    INTERNAL = 1           # a bug in sohoa: please report it with --verbose output
+    USAGE = 2              # bad command-line arguments
+    MISSING_DEPENDENCY = 3  # Tesseract, its `vie` data or another program is absent
+    INPUT_FAILED = 4       # at least one input failed; the others were still written
+    INTERRUPTED = 130      # Ctrl-C
+
+
+class SohoaError(Exception):
+    """Base class: `code` is a short stable identifier (E1xx input, E2xx dependency, E3xx usage,
+    E4xx output), `hint` says what to do about it."""
+    exit_code = ExitCode.INTERNAL
+    code = "E000"
+
+    def __init__(self, message: str, *, path: str | Path | None = None, hint: str | None = None):
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.hint = hint
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        text = f"[{self.code}] {where}{self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+# ---------------------------------------------------------------- input files (exit 4)
+
+class InputFileError(SohoaError):
+    """An input file that cannot be read as a document."""
+    exit_code = ExitCode.INPUT_FAILED
+    code = "E100"
+
+
+class MissingInputError(InputFileError):
+    code = "E101"
+
+
+class EmptyInputError(InputFileError):
+    code = "E102"
+
+
+class UnsupportedFormatError(InputFileError):
+    code = "E103"
+
+
+class BinaryTextError(InputFileError):
+    code = "E104"
+
+
+class CorruptImageError(InputFileError):
+    code = "E105"
+
+
+class ImageTooLargeError(InputFileError):
+    code = "E106"
+
+
+class NotAPdfError(InputFileError):
+    code = "E107"
+
+
+class EncryptedPdfError(InputFileError):
+    code = "E108"
+
+
+class CorruptPdfError(InputFileError):
+    code = "E109"
+
+
+class OcrFailedError(InputFileError):
+    """Tesseract ran but failed on this input (crash, killed, unreadable output)."""
+    code = "E110"
+
+
+class BadPlanError(InputFileError):
+    """A JSON file given where a sohoa.plan/1 document was expected."""
+    code = "E111"
+
+
+# ---------------------------------------------------------------- dependencies (exit 3)
+
+class MissingDependencyError(SohoaError):
+    exit_code = ExitCode.MISSING_DEPENDENCY
+    code = "E200"
+
+
+# ---------------------------------------------------------------- usage (exit 2)
+
+class UsageError(SohoaError):
+    exit_code = ExitCode.USAGE
+    code = "E300"
+
+
+# ---------------------------------------------------------------- outputs (exit 4)
+
+class OutputError(SohoaError):
+    """An output could not be written (folder not writable, disk full)."""
+    exit_code = ExitCode.INPUT_FAILED
+    code = "E400"
+
+
+def exit_code_for(exc: BaseException) -> ExitCode:
+    """The one place that maps an exception to the process exit code."""
+    if isinstance(exc, SohoaError):
+        return exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):
+        return ExitCode.INTERRUPTED
+    return ExitCode.INTERNAL

@@ -1,0 +1,69 @@
+"""ingest: a source file -> Document (pages that are images, or text).
+
+Decides the kind of file by its extension, then checks its content really is that kind: a
+`.pdf` that is not a PDF, a `.txt` full of binary, a broken PNG each get their own typed error
+that names the file. Inputs are only ever read.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ..errors import EmptyInputError, MissingInputError, UnsupportedFormatError
+from ..model import Document
+
+TEXT_EXTENSIONS = {".txt"}
+IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+PDF_EXTENSIONS = {".pdf"}
+SUPPORTED = TEXT_EXTENSIONS | IMAGE_EXTENSIONS | PDF_EXTENSIONS
+
+
+def kind_of(path: Path) -> str | None:
+    ext = path.suffix.lower()
+    if ext in TEXT_EXTENSIONS:
+        return "text"
+    if ext in IMAGE_EXTENSIONS:
+        return "image"
+    if ext in PDF_EXTENSIONS:
+        return "pdf"
+    return None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, with the usual failures turned into typed errors."""
+    if not path.exists():
+        raise MissingInputError("no such file", path=path, hint="check the path and its spelling")
+    if path.is_dir():
+        raise UnsupportedFormatError("is a folder", path=path, hint="pass the folder itself to `sohoa process`")
+    try:
+        data = path.read_bytes()
+    except PermissionError:
+        raise MissingInputError("cannot be read: permission denied", path=path,
+                                hint="give the user running sohoa read access") from None
+    except OSError as e:
+        raise MissingInputError(f"cannot be read: {e.strerror}", path=path) from None
+    if not data.strip():
+        raise EmptyInputError("the file is empty", path=path, hint="re-export or re-scan it")
+    return data
+
+
+def load_document(path: str | Path, *, max_pixels: int | None = None) -> Document:
+    """Read one source file into pages. Raises an InputFileError subclass on bad input."""
+    path = Path(path)
+    kind = kind_of(path)
+    if kind is None:
+        raise UnsupportedFormatError(
+            f"unsupported file type {path.suffix or '(no extension)'!r}", path=path,
+            hint="sohoa reads " + " ".join(sorted(SUPPORTED)))
+    data = read_bytes(path)
+    sha = hashlib.sha256(data).hexdigest()
+    if kind == "text":
+        from .text import text_pages
+        pages = text_pages(data, path)
+    elif kind == "image":
+        from .image import image_pages
+        pages = image_pages(data, path, max_pixels=max_pixels)
+    else:
+        from .pdf import pdf_pages
+        pages = pdf_pages(data, path, max_pixels=max_pixels)
+    return Document(path=path, kind=kind, sha256=sha, pages=pages)

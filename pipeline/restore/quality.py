@@ -1,0 +1,34 @@
+"""How sure restoration is about a document: the `quality` block of the plan, and the words a
+reviewer should look at against the scan."""
+from __future__ import annotations
+
+from ..model import LowConfidenceWord, Quality, RestoredText
+
+# A word is flagged for review when restoration's posterior is below this, or when Tesseract
+# itself was unsure of the word (OCR confidence below OCR_LOW).
+LOW_CONFIDENCE = 0.6
+OCR_LOW = 50.0
+
+
+def is_low_confidence(token) -> bool:
+    if not any(ch.isalpha() for ch in token.text):
+        return False
+    if token.confidence < LOW_CONFIDENCE:
+        return True
+    return token.ocr_confidence is not None and 0 <= token.ocr_confidence < OCR_LOW
+
+
+def quality_of(restored: RestoredText) -> Quality:
+    tokens = changed = 0
+    total_conf = 0.0
+    low: list[LowConfidenceWord] = []
+    for number, line in enumerate(restored.lines, 1):
+        for tok in line.tokens:
+            tokens += 1
+            changed += tok.changed
+            total_conf += tok.confidence
+            if is_low_confidence(tok):
+                low.append(LowConfidenceWord(line=number, text=tok.text, original=tok.original,
+                                             confidence=round(tok.confidence, 3)))
+    return Quality(tokens=tokens, changed=changed, low_confidence=low,
+                   mean_confidence=round(total_conf / tokens, 4) if tokens else None)
