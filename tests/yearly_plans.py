@@ -171,3 +171,48 @@ def with_noise(p: Plan, seed: int, rate: float = 0.3) -> Plan:
         for b in t.breakdown:
             b.indicator = noisy(b.indicator, rng, rate)
     return q
+
+
+# ----------------------------------------------------------------------------- as a document
+
+def vn(v) -> str:
+    """3150 -> '3.150', 58.5 -> '58,5' (as the plans write numbers)."""
+    whole, _, frac = f"{v:,.2f}".rstrip("0").rstrip(".").partition(".")
+    return whole.replace(",", ".") + ("," + frac if frac else "")
+
+
+def _quantity(t: Target) -> str:
+    q = f"{t.qualifier} " if t.qualifier else ""
+    unit = t.unit or ""
+    sep = "" if unit == "%" else " "
+    return f"{q}{vn(t.value)}{sep}{unit}".strip()
+
+
+def as_text(p: Plan) -> str:
+    """The plan as the text of a kế hoạch (the layout of Decree 30/2020/NĐ-CP), for tests that go
+    through the whole pipeline."""
+    y = p.year
+    lines = ["ỦY BAN NHÂN DÂN                 CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+             "XÃ ĐÔNG SƠN                            Độc lập - Tự do - Hạnh phúc",
+             f"Số: 12/KH-UBND                     Đông Sơn, ngày 15 tháng 01 năm {y}", "",
+             "KẾ HOẠCH", f"Phát động phong trào thi đua năm {y}", ""]
+    for s in p.sections:
+        lines.append(f"{s.number}. {s.title}")
+        for c in s.children:
+            lines.append(f"{c.number}. {c.title}")
+            if c.title == "Chỉ tiêu thi đua":
+                for t in p.targets:
+                    head = f"{t.number}. {t.indicator}"
+                    if t.value is not None:
+                        head += f": {_quantity(t)}"
+                    if t.breakdown:
+                        items = "; ".join(f"{b.indicator}: {_quantity(b)}" for b in t.breakdown)
+                        head += (", trong đó " if t.value is not None else ": ") + items
+                    lines.append(head)
+            else:
+                lines.append(f"Các cơ quan, đơn vị, cá nhân tích cực hưởng ứng, thực hiện tốt nhiệm vụ năm {y}.")
+        if not s.children:
+            lines.append(f"Các ngành, đoàn thể của xã chủ động triển khai, báo cáo kết quả về UBND xã.")
+        lines.append("")
+    lines += ["Nơi nhận:", "- UBND huyện Yên Phong;", "- Lưu: VT."]
+    return "\n".join(lines) + "\n"

@@ -30,7 +30,7 @@ from ..errors import ExitCode, UsageError
 from .inputs import BatchInput, allot_names, expand_inputs
 from .manifest import MANIFEST_NAME, Entry, Manifest, iso_now
 
-__all__ = ["run_batch", "expand_inputs", "default_jobs", "MANIFEST_NAME"]
+__all__ = ["run_batch", "expand_inputs", "default_jobs", "share_jobs", "MANIFEST_NAME"]
 
 LOCK_NAME = ".sohoa.lock"
 # Temporary files of export/atomic.py (".<name>.<random>.part") that a killed run left behind.
@@ -43,6 +43,14 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
         return max(1, os.cpu_count() or 1)
+
+
+def share_jobs(budget: int | None, files: int) -> tuple[int, int]:
+    """(worker processes, jobs for each file's pages) for a budget of `budget` jobs: never more
+    workers than files, and what the workers leave goes to the pages of each file."""
+    budget = max(1, int(budget or 1))
+    workers = max(1, min(budget, files))
+    return workers, max(1, budget // workers)
 
 
 def options_fingerprint(options) -> str:
@@ -151,9 +159,8 @@ def run_batch(paths: list[Path], options, *, verbose: bool = False, stream=None,
                 else:
                     todo.append(item)
 
-            budget = max(1, int(options.jobs or 1))
-            workers = max(1, min(budget, len(todo)))
-            file_options = options.with_(jobs=max(1, budget // workers), outdir=outdir)
+            workers, per_file = share_jobs(options.jobs, len(todo))
+            file_options = options.with_(jobs=per_file, outdir=outdir)
             tasks = [Task(path=str(i.path), key=i.key, name=names[i.key], outdir=str(outdir), options=file_options)
                      for i in todo]
 
