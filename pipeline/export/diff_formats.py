@@ -140,7 +140,7 @@ h1{font-size:1.35em}h2{font-size:1.1em;margin-top:2em}.docs{color:#555}
 .badge{display:inline-block;padding:.15em .6em;border-radius:1em;margin-right:.5em;font-weight:600;font-size:.9em}
 table{border-collapse:collapse;width:100%;font-size:.92em}th,td{border:1px solid #ddd;padding:.35em .6em;vertical-align:top}
 th{background:#f3f3f3;text-align:left;position:sticky;top:0}td.n{text-align:right;white-space:nowrap}
-td.sub{padding-left:2em}.was{color:#777;font-size:.9em;display:block}
+td.sub{padding-left:2em}.was{color:#777;font-size:.9em}
 tr.changed td.k,.badge.changed{background:#fff4d6}tr.added td.k,.badge.added{background:#e3f5e1}
 tr.removed td.k,.badge.removed{background:#fde3e1}tr.unchanged td.k,.badge.unchanged{background:#eee}
 tr.removed td{color:#8a1c12}.up{color:#1e7b34}.down{color:#b3261e}
@@ -152,7 +152,7 @@ def to_html(diff: dict) -> str:
     old, new = diff["old"], diff["new"]
     y_old, y_new = old.get("year") or "old", new.get("year") or "new"
     s = diff.get("summary") or {}
-    badges = "".join(f"<span class='badge {k}'>{s.get(k, 0)} {k}</span>"
+    badges = " ".join(f"<span class='badge {k}'>{s.get(k, 0)} {k}</span>"
                      for k in ("changed", "unchanged", "added", "removed"))
     rows = []
     for c, heading in _with_headings(diff["changes"]):
@@ -161,9 +161,7 @@ def to_html(diff: dict) -> str:
         sub = bool(c.get("parent"))
         name = e(c["indicator"] or "")
         if c.get("old_indicator") and c["change"] in ("changed", "unchanged") and c["old_indicator"] != c["indicator"]:
-            name += f"<span class=was>was: {e(c['old_indicator'])}</span>"
-        if sub:
-            name += f"<span class=was>in: {e(c['parent'])}</span>"
+            name += f"<br><span class=was>was: {e(c['old_indicator'])}</span>"
         delta = c.get("delta")
         trend = "" if not delta else (" up" if delta > 0 else " down")
         number = "" if sub or c.get("number") is None else e(str(c["number"]))

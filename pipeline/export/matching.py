@@ -29,17 +29,22 @@ def fold(text: str | None) -> str:
     if not text:
         return ""
     text = _LEADING_NUMBER.sub("", unicodedata.normalize("NFC", text))
-    text = text.lower().replace("đ", "d")
+    # Vietnamese has no w: in a name it is ư misread by an English OCR model ("ngwoi" người).
+    text = text.lower().replace("đ", "d").replace("w", "u")
     text = "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn")
     text = _YEAR.sub(" ", text)
     return " ".join(_unglyph(w) for w in _NON_WORD.sub(" ", text).split())
 
 
 def _unglyph(word: str) -> str:
-    """`1e` -> `le`, `t0ng` -> `tong`: OCR reads l as 1 and o as 0 inside words."""
+    """`1e` -> `le`, `t0ng` -> `tong`, `d6ng` -> `dong`: inside words, OCR reads l as 1, o as 0,
+    and (the English model on Vietnamese) ô/ồ/ố as 6."""
     if word.isdigit() or not any(ch.isdigit() for ch in word):
         return word
-    return word.replace("1", "l").replace("0", "o")
+    return word.translate(_GLYPHS)
+
+
+_GLYPHS = str.maketrans({"1": "l", "0": "o", "6": "o"})
 
 
 def words(text: str | None) -> tuple[str, ...]:

@@ -54,11 +54,15 @@ def scale_of(unit: str | None) -> UnitScale | None:
 
 def same_kind(a: str | None, b: str | None) -> bool | None:
     """True when two units measure the same kind of quantity, False when they do not,
-    None when either is missing (unknown)."""
+    None when either is missing. Units not in the table ("thôn", "trường") are the same when
+    they read alike, so that a letter damaged by OCR ("ngwoi" / "nguoi") does not split them."""
     sa, sb = scale_of(a), scale_of(b)
     if sa is None or sb is None:
         return None
-    return sa.kind == sb.kind
+    if sa.known and sb.known:
+        return sa.kind == sb.kind
+    from rapidfuzz.distance import Levenshtein
+    return sa.kind == sb.kind or Levenshtein.normalized_similarity(sa.kind, sb.kind) >= 0.6
 
 
 def convert(value: float, unit: str | None, to: str | None) -> float | None:
