@@ -122,6 +122,11 @@ def test_folder_with_bad_inputs_names_each_and_writes_every_good_plan(tmp_path, 
     assert all(r["status"] == "done" and len(r["sha256"]) == 64 and json.loads(r["outputs"])
                for k, r in rows.items() if Path(k) in {p.resolve() for p in good.values()})
 
+    # a rerun skips the good inputs and tries the bad ones again
+    assert main(["process", str(src), "-o", str(out), "--jobs", "2"]) == ExitCode.INPUT_FAILED
+    err = capsys.readouterr().err
+    assert "0 done, 4 skipped (unchanged), 3 failed" in err and all(str(p) in err for p in bad.values())
+
 
 def test_rerun_skips_unchanged_and_redoes_changed_deleted_or_forced(tmp_path, capsys):
     src = tmp_path / "in"
@@ -222,6 +227,21 @@ class KillsTheWorker:
 
     def with_(self, **changes):
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+class Buggy:
+    """Fault injection: options that raise an unexpected exception, as a bug in a stage would."""
+
+    def with_(self, **changes):
+        raise ZeroDivisionError("division by zero")
+
+
+def test_a_bug_on_one_input_is_reported_as_such_with_the_file():
+    from pipeline.batch.worker import process_one
+    outcome = process_one(str(LEGACY_SAMPLE), "x", "/nonexistent", Buggy())
+    assert outcome["status"] == "failed" and outcome["exit_code"] == ExitCode.INTERNAL
+    assert outcome["error"].startswith(f"{LEGACY_SAMPLE}: internal error: ZeroDivisionError")
+    assert "Traceback" in outcome["traceback"]
 
 
 def test_a_worker_crash_fails_only_its_file(tmp_path):

@@ -124,8 +124,37 @@ def _entry_from(task, outcome: dict, sha: str | None, fingerprint: str) -> Entry
         finished=iso_now(outcome["finished"]) if outcome.get("finished") else iso_now())
 
 
+def _to_do(inputs: list[BatchInput], manifest: Manifest, outdir: Path, fingerprint: str,
+           force: bool) -> tuple[list[BatchInput], set[str], dict[str, str | None]]:
+    """(inputs to process, keys of those to skip, sha256 of each input). An input is skipped when
+    the manifest has it done, with the same content and options, and its outputs still exist."""
+    todo, skipped, shas = [], set(), {}
+    for item in inputs:
+        shas[item.key] = sha = sha256_of(item.path)
+        entry = manifest.get(item.key)
+        if (not force and entry is not None and entry.status == "done" and sha is not None
+                and entry.sha256 == sha and entry.options == fingerprint and entry.outputs_present(outdir)):
+            skipped.add(item.key)
+        else:
+            todo.append(item)
+    return todo, skipped, shas
+
+
+def _print_summary(stream, counts: dict, rows: list[dict], seconds: float, workers: int, reports) -> None:
+    not_run = f", {counts['not run']} not run" if counts.get("not run") else ""
+    print(f"sohoa: {counts['inputs']} input(s): {counts['done']} done, {counts['skipped']} skipped (unchanged), "
+          f"{counts['failed']} failed{not_run} in {seconds:.1f} s ({workers} worker{'s' if workers > 1 else ''})",
+          file=stream)
+    failures = [r for r in rows if r["status"] == "failed"]
+    if failures:
+        print("failed:", file=stream)
+        for r in failures:
+            print(f"  {r['error']}", file=stream)
+    print("report: " + ", ".join(map(str, reports)), file=stream)
+
+
 def run_batch(paths: list[Path], options, *, verbose: bool = False, stream=None, bar: bool | None = None) -> int:
-    """Process every input; returns the exit code (0, 4 if any input failed, 1 if one hit a bug).
+    """Process every input; returns the exit code (0; 4 if any input failed; 1 if one hit a bug).
     Raises MissingDependencyError (exit 3) when a dependency is missing: every file would fail."""
     from .progress import Progress
     from .report import report_row, write_reports
@@ -134,11 +163,14 @@ def run_batch(paths: list[Path], options, *, verbose: bool = False, stream=None,
 
     stream = stream if stream is not None else sys.stderr
     outdir = Path(options.outdir if options.outdir is not None else "output")
-    inputs: list[BatchInput] = expand_inputs(paths, skip_folder=outdir)
+    inputs = expand_inputs(paths, skip_folder=outdir)
     if not inputs:
         raise UsageError("no supported input files found in " + ", ".join(map(str, paths)),
                          hint="give .txt, .png, .jpg, .jpeg, .tif, .tiff or .pdf files, or folders holding them")
     t_start = time.perf_counter()
+    status: dict[str, str] = {}          # key -> done / failed, for the inputs processed by this run
+    bug = False
+    stop: list = []                      # the missing-dependency error that stops the run
     with batch_lock(outdir):
         remove_partial_files(outdir)
         manifest = Manifest(outdir)
@@ -146,19 +178,7 @@ def run_batch(paths: list[Path], options, *, verbose: bool = False, stream=None,
             names = allot_names(inputs, manifest.names())
             manifest.register([(i.key, str(i.path), names[i.key]) for i in inputs])
             fingerprint = options_fingerprint(options)
-
-            todo: list[BatchInput] = []
-            skipped: set[str] = set()
-            shas: dict[str, str | None] = {}
-            for item in inputs:
-                shas[item.key] = sha = sha256_of(item.path)
-                entry = manifest.get(item.key)
-                if (not options.force and entry is not None and entry.status == "done" and sha is not None
-                        and entry.sha256 == sha and entry.options == fingerprint and entry.outputs_present(outdir)):
-                    skipped.add(item.key)
-                else:
-                    todo.append(item)
-
+            todo, skipped, shas = _to_do(inputs, manifest, outdir, fingerprint, options.force)
             workers, per_file = share_jobs(options.jobs, len(todo))
             file_options = options.with_(jobs=per_file, outdir=outdir)
             tasks = [Task(path=str(i.path), key=i.key, name=names[i.key], outdir=str(outdir), options=file_options)
@@ -168,26 +188,20 @@ def run_batch(paths: list[Path], options, *, verbose: bool = False, stream=None,
             if skipped:
                 progress.line(f"sohoa: {len(skipped)} input(s) unchanged since the last run, skipped "
                               "(--force redoes them)")
-                if verbose:
-                    for item in inputs:
-                        if item.key in skipped:
-                            progress.line(f"skip  {item.path}")
-            status: dict[str, str] = {}
-            worst = ExitCode.OK
-            stop = []
+                for item in inputs:
+                    if verbose and item.key in skipped:
+                        progress.line(f"skip  {item.path}")
 
             def on_outcome(task, outcome: dict) -> bool:
-                nonlocal worst
-                code = outcome.get("exit_code")
-                if outcome["status"] != "done" and code == ExitCode.MISSING_DEPENDENCY:
+                nonlocal bug
+                failed = outcome["status"] != "done"
+                if failed and outcome.get("exit_code") == ExitCode.MISSING_DEPENDENCY:
                     stop.append(rebuild_error(outcome))   # not the file's fault: it stays pending
                     return False
                 manifest.record(_entry_from(task, outcome, shas.get(task.key), fingerprint))
                 status[task.key] = outcome["status"]
+                bug |= failed and outcome.get("exit_code") == ExitCode.INTERNAL
                 progress.finished(outcome)
-                if outcome["status"] != "done":
-                    worst = ExitCode.INTERNAL if code == ExitCode.INTERNAL or worst == ExitCode.INTERNAL \
-                        else ExitCode.INPUT_FAILED
                 return True
 
             try:
@@ -195,29 +209,18 @@ def run_batch(paths: list[Path], options, *, verbose: bool = False, stream=None,
             finally:
                 progress.close()
 
-            rows = []
-            for item in inputs:
-                entry = manifest.get(item.key)
-                st = "skipped" if item.key in skipped else status.get(item.key, "not run")
-                rows.append(report_row(str(item.path), st, entry))
-            counts = {"inputs": len(inputs), "done": sum(r["status"] == "done" for r in rows),
-                      "skipped": len(skipped), "failed": sum(r["status"] == "failed" for r in rows)}
-            if any(r["status"] == "not run" for r in rows):
-                counts["not run"] = sum(r["status"] == "not run" for r in rows)
-            csv_path, html_path = write_reports(outdir, rows, counts)
+            rows = [report_row(str(i.path), "skipped" if i.key in skipped else status.get(i.key, "not run"),
+                               manifest.get(i.key)) for i in inputs]
+            counts = {"inputs": len(inputs), "done": 0, "skipped": 0, "failed": 0, "not run": 0}
+            for r in rows:
+                counts[r["status"]] += 1
+            reports = write_reports(outdir, rows, {k: v for k, v in counts.items() if v or k != "not run"})
         finally:
             manifest.close()
 
-    seconds = time.perf_counter() - t_start
-    print(f"sohoa: {counts['inputs']} input(s): {counts['done']} done, {counts['skipped']} skipped (unchanged), "
-          f"{counts['failed']} failed" + (f", {counts['not run']} not run" if "not run" in counts else "")
-          + f" in {seconds:.1f} s ({workers} worker{'s' if workers > 1 else ''})", file=stream)
-    failures = [r for r in rows if r["status"] == "failed"]
-    if failures:
-        print("failed:", file=stream)
-        for r in failures:
-            print(f"  {r['error']}", file=stream)
-    print(f"report: {csv_path}, {html_path}", file=stream)
+    _print_summary(stream, counts, rows, time.perf_counter() - t_start, workers, reports)
     if stop:
         raise stop[0]
-    return worst
+    if bug:
+        return ExitCode.INTERNAL
+    return ExitCode.INPUT_FAILED if counts["failed"] else ExitCode.OK
