@@ -257,3 +257,19 @@ def test_raw_documents_are_processed_first_and_nothing_is_written(tmp_path, monk
     # whatever targets the parser finds, every change is well formed
     for c in from_docs["changes"]:
         assert c["change"] in CHANGE_KINDS and (c["old"] is not None or c["new"] is not None)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_renumbered_and_reordered_plan_is_unchanged(seed):
+    import random
+    old = plan_2025()
+    new = plan_2025()
+    random.Random(seed).shuffle(new.targets)
+    for n, t in enumerate(new.targets, 1):
+        t.number = n
+    diff = diff_plans(old, new)
+    assert {c["change"] for c in diff["changes"]} == {"unchanged"}
+    assert len(diff["changes"]) == sum(1 + len(t.breakdown) for t in old.targets) - 1   # less the heading
+    # listed in the new plan's order
+    tops = [c["indicator"] for c in diff["changes"] if c["parent"] is None]
+    assert tops == [t.indicator for t in new.targets if t.value is not None]
