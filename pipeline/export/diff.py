@@ -71,8 +71,13 @@ class _Scorer:
     def name(self, a: _Item, b: _Item) -> float:
         return name_similarity(a.words, b.words, self.weight)
 
-    def __call__(self, a: _Item, b: _Item) -> float:
+    def __call__(self, a: _Item, b: _Item, siblings: bool = False) -> float:
+        """`siblings`: items under two targets already matched. Their names are short ("ngô",
+        "lợn") and one damaged letter changes a word, so they are also compared letter by letter."""
         s = self.name(a, b)
+        if siblings:
+            from rapidfuzz import fuzz
+            s = max(s, fuzz.ratio(" ".join(a.words), " ".join(b.words)) / 100.0)
         if s <= 0.2:
             return s
         ta, tb = a.target, b.target
@@ -103,17 +108,18 @@ def match_targets(old: list[_Item], new: list[_Item]) -> list[tuple[_Item, _Item
     score = _Scorer(old, new)
     pairs: list[tuple[_Item, _Item, float]] = []
 
-    def run(xs: list[_Item], ys: list[_Item], threshold: float):
+    def run(xs: list[_Item], ys: list[_Item], threshold: float, siblings: bool = False):
         if not xs or not ys:
             return []
-        found = [(xs[i], ys[j], s) for i, j, s in assign([[score(x, y) for y in ys] for x in xs], threshold)]
+        scores = [[score(x, y, siblings) for y in ys] for x in xs]
+        found = [(xs[i], ys[j], s) for i, j, s in assign(scores, threshold)]
         pairs.extend(found)
         return found
 
     old_tops = [it for it in old if it.parent is None]
     new_tops = [it for it in new if it.parent is None]
     for a, b, _ in run(old_tops, new_tops, MATCH_THRESHOLD):
-        run(a.children, b.children, BREAKDOWN_THRESHOLD)
+        run(a.children, b.children, BREAKDOWN_THRESHOLD, siblings=True)
     used = {id(x) for a, b, _ in pairs for x in (a, b)}
     run([it for it in old if id(it) not in used], [it for it in new if id(it) not in used], MATCH_THRESHOLD)
     return pairs
@@ -139,7 +145,7 @@ def _change(old: _Item | None, new: _Item | None, similarity: float | None) -> d
         "old_indicator": to.indicator if to else None, "old_number": to.number if to else None,
         "old_unit": to.unit if to else None,
         "old_max": _num(to.value_max) if to else None, "new_max": _num(tn.value_max) if tn else None,
-        "similarity": round(similarity, 3) if similarity is not None else None,
+        "similarity": round(min(1.0, similarity), 3) if similarity is not None else None,   # match score
     }
     if to is not None and tn is not None:
         vo = None if to.value is None else convert(float(to.value), to.unit, tn.unit)
