@@ -21,10 +21,12 @@ import numpy as np
 from .charmodel import GENERIC_SHARE, CharModel, base
 from .vietnamese import strip_marks
 
-# P(o|s) = (c(s,o) + K P_char(o|s)) / (c(s) + K): how far observed pair counts are trusted over
-# the letter model. Kept moderate: real archive scans misread in ways the rendered training
-# pages did not, and a small K would make every unobserved reading of a common word hopeless.
+# P(o|s) = lam P_observed(o|s) + (1 - lam) P_char(o|s), lam = c(s) / (c(s) + K) but at most
+# LAMBDA_MAX: observed whole-token readings add what the letter model misses, yet the letter
+# model always keeps a share, because real archive scans misread in ways the rendered training
+# pages did not, and a common word's unobserved readings must not become hopeless.
 BLEND_K = 20.0
+LAMBDA_MAX = 0.7
 LOGP_QUANT = 100.0
 FALLBACK_BELOW = -8.0      # run the letter-model fallback when the table's best is worse than this
 
@@ -35,7 +37,10 @@ def rendering_hash(text: str) -> int:
 
 
 def blend_logp(observed: int, total: int, lp_char: float) -> float:
-    return math.log((observed + BLEND_K * math.exp(lp_char)) / (total + BLEND_K))
+    if not total:
+        return lp_char
+    lam = min(total / (total + BLEND_K), LAMBDA_MAX)
+    return math.log(lam * observed / total + (1 - lam) * math.exp(lp_char))
 
 
 def _esc(x: str) -> str:
