@@ -130,7 +130,10 @@ class _DocxWriter:
         extra_closing = [self._single(n) for n in layout.closing_extra]
         self._body(extra_front + body + extra_closing)
         if layout.recipients or layout.signature:
-            self.doc.add_paragraph(style="Body Text")
+            # The closing block stays on the page of the last paragraph (never alone on a page).
+            if self.doc.paragraphs and self.doc.element.body[-2] is self.doc.paragraphs[-1]._p:
+                self.doc.paragraphs[-1].paragraph_format.keep_with_next = True
+            self.doc.add_paragraph(style="Body Text").paragraph_format.keep_with_next = True
             source = [self._single(n) for n in range(layout.body.stop, len(lines) + 1)]
             write_closing_block(self.doc, layout.recipients, layout.signature, self.text_writer(source))
 
@@ -198,8 +201,10 @@ class _DocxWriter:
             text = head + text[marker.end:]
             spans = [Span(s.start + shift, s.end + shift, s.token, s.line) for s in spans if s.start >= marker.end]
         heading = par.heading or _plan_heading(par, section)
-        if heading:
-            level = marker.level if marker else 1
+        if heading and marker is None:
+            style = "Heading Unnumbered"      # `PHỤ LỤC`; not an outline level of its own
+        elif heading:
+            level = marker.level
             style = "Heading 1" if level <= 1 else "Heading 2" if level == 2 else "Heading 3"
         elif marker and marker.kind in _ITEM_KINDS:
             style = "List Paragraph"

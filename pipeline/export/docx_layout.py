@@ -28,6 +28,7 @@ _RECIPIENTS = re.compile(r"^\W*noi\s*nhan\b")
 _AUTHORITY = re.compile(r"^\s*(TM|KT|TL|TUQ|Q)\s*\.\s*\S", re.IGNORECASE)
 _SIGNED = re.compile(r"^\W*\(?\s*(da\s*ky|ky\s*(ten|,|va|ghi)|dong\s*dau)[^)]*\)?\W*$")
 _BULLET = re.compile(r"^\s*[-+•–—*]\s*")
+_COLUMN_GAP = re.compile(r"\s{3,}|\t+")
 
 
 def fold(text: str | None) -> str:
@@ -189,7 +190,7 @@ def find_closing(plan: Plan, lines: list[str], body_start: int) -> _Closing:
         start = n
     # Signature lines just above (OCR may read the right column first) or at the very end.
     i = (recipients_at if recipients_at is not None and end_mark is None else start) - 1
-    while i >= max(body_start, half) and (not lines[i].strip() or signature_like(lines[i])):
+    while i >= body_start and (not lines[i].strip() or signature_like(lines[i])):
         i -= 1
     if any(signature_like(lines[j]) for j in range(i + 1, start)):
         start = i + 1
@@ -198,16 +199,22 @@ def find_closing(plan: Plan, lines: list[str], body_start: int) -> _Closing:
     return _classify_closing(plan, lines, start, recipients_at)
 
 
+def _column_pieces(lines: list[str], start: int):
+    """(index, text) of each column of the closing lines: OCR that keeps the layout's spacing
+    puts "- UBND huyện;" and "CHỦ TỊCH" on one line, a wide gap apart."""
+    for i in range(start, len(lines)):
+        for piece in _COLUMN_GAP.split(lines[i].strip()):
+            if piece.strip():
+                yield i, piece.strip()
+
+
 def _classify_closing(plan: Plan, lines: list[str], start: int, recipients_at: int | None) -> _Closing:
     closing = _Closing(start=start)
     sig = closing.signature
     recipient_folds = [fold(r) for r in plan.recipients]
     in_recipients = False
     after_title = False
-    for i in range(start, len(lines)):
-        text = lines[i].strip()
-        if not text:
-            continue
+    for i, text in _column_pieces(lines, start):
         found, rest = _split_signature_parts(text, plan)
         if found:
             after_title = True
@@ -243,7 +250,8 @@ def _classify_closing(plan: Plan, lines: list[str], start: int, recipients_at: i
         if after_title and _is_name(rest) and sig.name is None:
             sig.name = rest
             continue
-        closing.extra.append(i)
+        if i not in closing.extra:
+            closing.extra.append(i)
     return closing
 
 

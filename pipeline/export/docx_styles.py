@@ -1,7 +1,8 @@
 """Page set-up and the named styles of the DOCX (Decree 30/2020/NĐ-CP, Appendix I).
 
 Everything the document looks like is a named style, so a user can restyle it in Word or
-LibreOffice in one place: Normal, Body Text, List Paragraph, Heading 1-3, Title (the summary
+LibreOffice in one place: Normal, Body Text, List Paragraph, Heading 1-3 (I., 1., 1.1./a)),
+Heading Unnumbered (an all-capitals line such as PHỤ LỤC), Title (the summary
 line), Document Type, Header Block, Recipients, Signature, Table Text, Table Heading, and the
 table styles "Sohoa Table" (ruled) and "Sohoa Layout Table" (borderless, for the header block
 and the closing block).
@@ -19,7 +20,9 @@ SMALL_PT = 12                # "Nơi nhận:" heading
 TINY_PT = 11                 # the recipients list
 FIRST_INDENT_CM = 1.27       # Decree 30: a paragraph's first line is indented 1-1.27 cm
 PAGE_MM = (210, 297)         # A4
-MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+# Decree 30: top and bottom 20-25 mm, left 30-35 mm, right 15-20 mm. Chosen inside the ranges,
+# not on their edges: Word stores margins in twips, and 15 mm comes back as 14.99 mm.
+MARGINS_MM = {"top": 22, "bottom": 22, "left": 30, "right": 17}
 TEXT_WIDTH_MM = PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]
 LANG = "vi-VN"
 
@@ -168,10 +171,12 @@ def _setup_paragraph_styles(doc) -> None:
                      first_indent_cm=FIRST_INDENT_CM, align=A.JUSTIFY)
     _paragraph_style(doc, "Heading 3", bold=True, italic=True, before=3, after=6, keep_with_next=True,
                      first_indent_cm=FIRST_INDENT_CM, align=A.JUSTIFY)
+    _paragraph_style(doc, "Heading Unnumbered", bold=True, align=A.CENTER, before=6, after=6,
+                     keep_with_next=True)
     _paragraph_style(doc, "Document Type", bold=True, align=A.CENTER, before=18, keep_with_next=True)
     _paragraph_style(doc, "Title", bold=True, align=A.CENTER, keep_with_next=True)
     _paragraph_style(doc, "Header Block", size=13, align=A.CENTER)
-    _paragraph_style(doc, "Rule", size=2, align=A.CENTER)       # the short lines under headings
+    _paragraph_style(doc, "Rule", size=2, align=A.CENTER, before=3)   # the short lines under headings
     _paragraph_style(doc, "Recipients Heading", size=SMALL_PT, bold=True, italic=True)
     _paragraph_style(doc, "Recipients", size=TINY_PT)
     _paragraph_style(doc, "Signature", bold=True, align=A.CENTER)

@@ -13,10 +13,11 @@ from .vnformat import format_place_date, format_value
 # (cell text, paragraph) -> None: writes text into a paragraph, with review marks when asked.
 TextWriter = Callable[[object, str], None]
 
-HEADER_COLUMNS_CM = (6.0, 10.5)
-CLOSING_COLUMNS_CM = (7.0, 9.5)
-TARGET_COLUMNS_CM = (1.2, 9.3, 3.4, 2.6)
-ASSIGNMENT_COLUMNS_CM = (1.2, 5.0, 7.6, 2.7)
+# Column widths add up to the text width (16.3 cm: A4 less the margins of docx_styles).
+HEADER_COLUMNS_CM = (6.0, 10.3)
+CLOSING_COLUMNS_CM = (7.0, 9.3)
+TARGET_COLUMNS_CM = (1.2, 9.1, 3.4, 2.6)
+ASSIGNMENT_COLUMNS_CM = (1.2, 5.0, 7.4, 2.7)
 CELL_PADDING_CM = 0.3             # left + right cell margins of the table styles
 SIGNING_SPACE_LINES = 3           # room for the hand signature and the seal
 ISSUER_LINE_CHARS = 22            # what fits on one line of the issuer column in 13 pt bold
@@ -39,6 +40,7 @@ def _new_table(doc, rows: int, widths_cm, style: str):
     layout.set(_w("type"), "fixed")
     tblpr.append(layout)
     for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))   # a row never breaks across pages
         for cell, width in zip(row.cells, widths_cm):
             cell.width = Cm(width)
     for col, width in zip(table.columns, widths_cm):
