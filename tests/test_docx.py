@@ -224,10 +224,12 @@ def test_review_mode_marks_unsure_changes_with_the_ocr_text(tmp_path):
     plan, restored = tan_phong()
     write_docx(plan, restored, tmp_path / "review.docx", review=True)
     doc = Document(str(tmp_path / "review.docx"))
-    # Changed with confidence < 0.6: marked, wherever the word is printed (text, tables, closing).
-    assert sorted(highlighted(doc)) == sorted(["đôn", "trâu", "Nhân", "thôn"])
+    # Changed with confidence < 0.6: marked, wherever the word is printed (title, text, tables, closing).
+    assert sorted(highlighted(doc)) == sorted(["nhiệm", "đôn", "trâu", "Nhân", "thôn"])
+    title = next(p for p in doc.paragraphs if p.style.name == "Title")
+    assert [r.text for r in title.runs if r.font.highlight_color] == ["nhiệm"]
     comments = {c.text for c in doc.comments}
-    assert len(doc.comments) == 4
+    assert len(doc.comments) == 5
     assert "OCR: «don» → «đôn», độ tin cậy 0,41" in comments
     assert any("«trau»" in c for c in comments) and any("«Nhan»" in c for c in comments)
     assert all(c.author == "sohoa" for c in doc.comments)

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..model import Assignment, Plan, RestoredText, RestoredToken, Section, Target
 from .atomic import atomic_path
 from .docx_layout import analyse_layout, fold
+from .docx_styles import add_paragraph
 from .paragraphs import Paragraph, Span, build_paragraphs, roman_label, typical_width
 from .vnformat import format_number
 
@@ -74,7 +75,6 @@ class _DocxWriter:
         self.doc, self.plan, self.restored, self.review = doc, plan, restored, review
         self.flagged = flagged_tokens(plan, restored) if review else {}
         self.width = typical_width(l.text for l in restored.lines)
-        self.marked = 0                                   # review comments written
 
     # ---- text with review marks
 
@@ -92,7 +92,6 @@ class _DocxWriter:
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
             self.doc.add_comment(run, text=_comment_text(span.token), author=REVIEW_AUTHOR,
                                  initials=REVIEW_INITIALS)
-            self.marked += 1
             pos = span.end
         if pos < len(text):
             par.add_run(text[pos:])
@@ -121,9 +120,10 @@ class _DocxWriter:
         plan, lines = self.plan, self.restored.lines
         layout = analyse_layout(plan, self.restored)
         self._properties()
+        front = self.text_writer([self._single(n) for n in layout.front])
         if layout.header_block:
-            write_header_block(self.doc, plan.header)
-        self._title()
+            write_header_block(self.doc, plan.header, front)
+        self._title(front)
         extra_front = [self._single(n) for n in layout.front_extra]
         body = build_paragraphs([lines[n - 1] for n in layout.body], first_number=layout.body.start,
                                 force_breaks=_section_lines(plan.sections), width=self.width)
@@ -133,7 +133,7 @@ class _DocxWriter:
             # The closing block stays on the page of the last paragraph (never alone on a page).
             if self.doc.paragraphs and self.doc.element.body[-2] is self.doc.paragraphs[-1]._p:
                 self.doc.paragraphs[-1].paragraph_format.keep_with_next = True
-            self.doc.add_paragraph(style="Body Text").paragraph_format.keep_with_next = True
+            add_paragraph(self.doc, "Body Text").paragraph_format.keep_with_next = True
             source = [self._single(n) for n in range(layout.body.stop, len(lines) + 1)]
             write_closing_block(self.doc, layout.recipients, layout.signature, self.text_writer(source))
 
@@ -149,21 +149,21 @@ class _DocxWriter:
         props.language = "vi-VN"
         props.comments = "sohoa"
 
-    def _title(self) -> None:
+    def _title(self, write) -> None:
         from .docx_tables import add_rule
         from .docx_styles import TEXT_WIDTH_MM
 
         h = self.plan.header
         if h.doc_type:
-            self.doc.add_paragraph(style="Document Type").add_run(h.doc_type.upper())
+            write(add_paragraph(self.doc, "Document Type"), h.doc_type.upper())
         if self.plan.title:
-            par = self.doc.add_paragraph(style="Title")
+            par = add_paragraph(self.doc, "Title")
             if not h.doc_type:
                 par.paragraph_format.space_before = self.doc.styles["Document Type"].paragraph_format.space_before
-            par.add_run(self.plan.title)
+            write(par, self.plan.title)
         if h.doc_type or self.plan.title:
             add_rule(self.doc, 4.0, TEXT_WIDTH_MM / 10)
-            self.doc.add_paragraph(style="Body Text")
+            add_paragraph(self.doc, "Body Text")
 
     def _body(self, paragraphs: list[Paragraph]) -> None:
         plan = self.plan
@@ -195,7 +195,8 @@ class _DocxWriter:
         style = "Body Text"
         if marker and marker.kind == "roman":
             # Print the numeral the parser read (or the OCR look-alike read as one: `HI.` -> `III.`).
-            label = section[0].number if section and roman_label(section[0].number or "") else marker.label
+            number = str(section[0].number or "") if section else ""
+            label = number if roman_label(number) == number and number else marker.label
             head = f"{label}. "
             shift = len(head) - marker.end
             text = head + text[marker.end:]
@@ -208,12 +209,12 @@ class _DocxWriter:
             style = "Heading 1" if level <= 1 else "Heading 2" if level == 2 else "Heading 3"
         elif marker and marker.kind in _ITEM_KINDS:
             style = "List Paragraph"
-        self.write_spans(self.doc.add_paragraph(style=style), text, spans)
+        self.write_spans(add_paragraph(self.doc, style), text, spans)
 
     def _targets_table(self, source: list[Paragraph]) -> None:
         from .docx_tables import write_targets_table
         write_targets_table(self.doc, self.plan.targets, self.text_writer(source))
-        self.doc.add_paragraph(style="Body Text")
+        add_paragraph(self.doc, "Body Text")
 
     def _assignments_table(self, source: list[Paragraph]) -> None:
         from .docx_tables import write_assignments_table
@@ -229,7 +230,7 @@ class _DocxWriter:
                 what = a.responsibility
             rows.append((a, what))
         write_assignments_table(self.doc, rows, self.text_writer(source))
-        self.doc.add_paragraph(style="Body Text")
+        add_paragraph(self.doc, "Body Text")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -249,7 +250,7 @@ def _plan_heading(par: Paragraph, section: tuple[Section, int] | None) -> bool:
     if section is None or par.marker is None or par.marker.kind == "bullet":
         return False
     s = section[0]
-    return bool(s.title) and bool(s.text.strip() or s.children) and len(par.text.split()) <= 20
+    return bool(s.title) and bool((s.text or "").strip() or s.children) and len(par.text.split()) <= 20
 
 
 def _target_lines(targets: list[Target]) -> set[int]:

@@ -280,7 +280,7 @@ def analyse_layout(plan: Plan, restored: RestoredText) -> Layout:
 
     sig_folds = {fold(x) for x in (*signature.authority, *signature.titles, signature.name) if x}
     if plan.recipients:
-        recipients = [clean_recipient(r) for r in plan.recipients if fold(r) not in sig_folds]
+        recipients = [clean_recipient(r) for r in plan.recipients if r and fold(r) not in sig_folds]
     else:
         recipients = [clean_recipient(r) for r in closing.recipients]
     return Layout(

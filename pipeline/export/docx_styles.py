@@ -30,6 +30,9 @@ TABLE_STYLE = "Sohoa Table"
 LAYOUT_TABLE_STYLE = "Sohoa Layout Table"
 
 _THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
+# Style name -> style id, filled by setup_document. python-docx resolves a style name by
+# scanning every style of the document each time (5 ms a paragraph); the writer sets the id.
+_STYLE_IDS: dict[str, str] = {}
 
 
 def _w(tag: str) -> str:
@@ -98,6 +101,22 @@ def setup_document(doc) -> None:
     _setup_paragraph_styles(doc)
     _setup_table_styles(doc)
     _page_numbers(doc)
+    _STYLE_IDS.update({style.name: style.style_id for style in doc.styles})
+
+
+def styled(par, name: str):
+    """Give paragraph `par` the paragraph style `name` (set up by setup_document); returns `par`."""
+    sid = _STYLE_IDS.get(name)
+    if sid is None:
+        par.style = name
+    else:
+        par._p.style = sid
+    return par
+
+
+def add_paragraph(container, name: str):
+    """A new paragraph of style `name` at the end of `container` (document body or table cell)."""
+    return styled(container.add_paragraph(), name)
 
 
 def _setup_defaults(doc) -> None:

@@ -7,7 +7,7 @@ from typing import Callable
 
 from ..model import Assignment, Header, Target
 from .docx_layout import MOTTO, Signature
-from .docx_styles import LAYOUT_TABLE_STYLE, TABLE_STYLE, _w, set_border
+from .docx_styles import LAYOUT_TABLE_STYLE, TABLE_STYLE, _w, add_paragraph, set_border, styled
 from .vnformat import format_place_date, format_value
 
 # (cell text, paragraph) -> None: writes text into a paragraph, with review marks when asked.
@@ -49,9 +49,7 @@ def _new_table(doc, rows: int, widths_cm, style: str):
 
 
 def _first_paragraph(cell, style: str):
-    par = cell.paragraphs[0]
-    par.style = style
-    return par
+    return styled(cell.paragraphs[0], style)
 
 
 def add_rule(container, width_cm: float, avail_cm: float):
@@ -59,14 +57,14 @@ def add_rule(container, width_cm: float, avail_cm: float):
     a bottom border on an otherwise empty paragraph narrowed by equal indents."""
     from docx.shared import Cm
 
-    par = container.add_paragraph(style="Rule")
+    par = add_paragraph(container, "Rule")
     side = max(0.0, (avail_cm - width_cm) / 2)
     par.paragraph_format.left_indent = par.paragraph_format.right_indent = Cm(side)
     set_border(par._p.get_or_add_pPr(), "pBdr", {"bottom": "single"})
     return par
 
 
-def write_header_block(doc, header: Header) -> None:
+def write_header_block(doc, header: Header, write: TextWriter) -> None:
     """Issuer (with its parent body above) left, national motto right; number left, place and date right."""
     from docx.shared import Pt
 
@@ -84,15 +82,16 @@ def write_header_block(doc, header: Header) -> None:
         if not text:
             continue
         if not first:
-            par = left.add_paragraph(style="Header Block")
+            par = add_paragraph(left, "Header Block")
         text = text.upper()
         m = _UNIT_BREAK.search(text) if len(text) > ISSUER_LINE_CHARS else None
         if m:
-            run = par.add_run(text[:m.start()])
-            run.bold = bold
-            run.add_break()
+            write(par, text[:m.start()])
+            par.runs[-1].add_break()
             text = text[m.end():]
-        par.add_run(text).bold = bold
+        write(par, text)
+        for run in par.runs:
+            run.bold = bold
         first = False
     if header.issuer or header.issuer_parent:
         add_rule(left, 2.5, avail_left)
@@ -100,7 +99,7 @@ def write_header_block(doc, header: Header) -> None:
     par = _first_paragraph(right, "Header Block")
     run = par.add_run(MOTTO[0])
     run.bold, run.font.size = True, Pt(12)
-    run = right.add_paragraph(style="Header Block").add_run(MOTTO[1])
+    run = add_paragraph(right, "Header Block").add_run(MOTTO[1])
     run.bold, run.font.size = True, Pt(13)
     add_rule(right, 6.0, avail_right)
 
@@ -108,10 +107,12 @@ def write_header_block(doc, header: Header) -> None:
         left, right = table.rows[1].cells
         if header.number:
             number = re.sub(r"^\s*Số\s*:?\s*", "", header.number, flags=re.IGNORECASE)
-            _first_paragraph(left, "Header Block").add_run(f"Số: {number}")
+            write(_first_paragraph(left, "Header Block"), f"Số: {number}")
         if dated:
-            run = _first_paragraph(right, "Header Block").add_run(dated)
-            run.italic, run.font.size = True, Pt(14)
+            par = _first_paragraph(right, "Header Block")
+            write(par, dated)
+            for run in par.runs:
+                run.italic, run.font.size = True, Pt(14)
 
 
 def _header_row(table, labels) -> None:
@@ -198,7 +199,7 @@ def write_closing_block(doc, recipients: list[str], signature: Signature, write:
         par.add_run("Nơi nhận:")
         for i, item in enumerate(recipients):
             end = "." if i == len(recipients) - 1 else ";"
-            par = left.add_paragraph(style="Recipients")
+            par = add_paragraph(left, "Recipients")
             par.add_run("- ")
             write(par, item)
             par.add_run(end)
@@ -207,12 +208,12 @@ def write_closing_block(doc, recipients: list[str], signature: Signature, write:
         first = True
         for line in (*signature.authority, *signature.titles):
             if not first:
-                par = right.add_paragraph(style="Signature")
+                par = add_paragraph(right, "Signature")
             write(par, line.upper())
             first = False
         for _ in range(SIGNING_SPACE_LINES):
-            right.add_paragraph(style="Signature")
+            add_paragraph(right, "Signature")
         if signature.name:
-            write(right.add_paragraph(style="Signature"), signature.name)
+            write(add_paragraph(right, "Signature"), signature.name)
 
 
