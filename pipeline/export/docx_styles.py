@@ -30,6 +30,12 @@ TABLE_STYLE = "Sohoa Table"
 LAYOUT_TABLE_STYLE = "Sohoa Layout Table"
 
 _THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
+# What may follow w:pBdr inside w:pPr (ECMA-376 CT_PPrBase order).
+_PPR_AFTER_PBDR = tuple(f"w:{t}" for t in (
+    "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct",
+    "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+    "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+    "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"))
 # Style name -> style id, filled by setup_document. python-docx resolves a style name by
 # scanning every style of the document each time (5 ms a paragraph); the writer sets the id.
 _STYLE_IDS: dict[str, str] = {}
@@ -79,7 +85,10 @@ def set_border(parent_pr, tag: str, sides: dict[str, str | None]) -> None:
             el.set(_w("space"), "0" if tag != "pBdr" else "1")
             el.set(_w("color"), "000000")
         border.append(el)
-    parent_pr.append(border)
+    if tag == "pBdr":           # Word rejects a w:pPr whose children are out of schema order
+        parent_pr.insert_element_before(border, *_PPR_AFTER_PBDR)
+    else:
+        parent_pr.append(border)
     if tag == "tblBorders":     # schema order: tblStyle, ..., tblBorders, ..., tblLayout, tblCellMar
         for later in ("shd", "tblLayout", "tblCellMar", "tblLook"):
             el = parent_pr.find(_w(later))

@@ -34,11 +34,7 @@ def _new_table(doc, rows: int, widths_cm, style: str):
     table = doc.add_table(rows=rows, cols=len(widths_cm))
     table.style = doc.styles[style]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    tblpr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(_w("type"), "fixed")
-    tblpr.append(layout)
+    table.autofit = False                       # w:tblLayout fixed: the widths below hold
     for row in table.rows:
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))   # a row never breaks across pages
         for cell, width in zip(row.cells, widths_cm):
