@@ -436,3 +436,54 @@ def test_scan_sample_with_a_full_plan_gets_the_decree_layout(samples, tmp_path):
     assert [t for t in closing[1].text.split("\n") if t] == ["CHỦ TỊCH", "Nguyễn Văn Hùng"]
     missing = set(fold(restored.text).split()) - set(fold(all_text(doc)).split())
     assert missing <= {"hi", "dat"}, missing     # `HI.` printed as III.; "đạt" is in the qualifier's place
+
+
+def test_issuer_names_break_before_their_unit_or_near_the_middle():
+    from pipeline.export.docx_tables import issuer_lines
+    assert issuer_lines("ỦY BAN NHÂN DÂN XÃ TÂN PHONG") == ("ỦY BAN NHÂN DÂN", "XÃ TÂN PHONG")
+    assert issuer_lines("ỦY BAN NHÂN DÂN THỊ TRẤN PHONG THỔ") == ("ỦY BAN NHÂN DÂN", "THỊ TRẤN PHONG THỔ")
+    assert issuer_lines("PHÒNG GIÁO DỤC VÀ ĐÀO TẠO") == ("PHÒNG GIÁO DỤC", "VÀ ĐÀO TẠO")
+    assert issuer_lines("UBND HUYỆN SƠN MINH") == ("UBND HUYỆN SƠN MINH", "")
+
+
+PARTY_PLAN = """\
+ĐẢNG BỘ HUYỆN LÂM HÀ
+ĐẢNG ỦY XÃ TÀ XÙA
+*
+Số 17-KH/ĐU
+ĐẢNG CỘNG SẢN VIỆT NAM
+Tà Xùa, ngày 12 tháng 4 năm 2025
+
+KẾ HOẠCH
+học tập, quán triệt nghị quyết của Đảng năm 2025
+
+A- MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+Giúp cán bộ, đảng viên nắm vững nội dung cơ bản của các nghị quyết, tạo sự thống nhất trong
+nhận thức và hành động.
+B- TỔ CHỨC THỰC HIỆN
+1. Các chi bộ tổ chức học tập cho 100% đảng viên trước ngày 30/6/2025.
+T/M ĐẢNG ỦY
+BÍ THƯ
+Hà Văn Sinh
+"""
+
+
+def test_party_document_header_and_outline(tmp_path):
+    restored = restored_from(PARTY_PLAN)
+    plan = Plan(source=SOURCE, title="học tập, quán triệt nghị quyết của Đảng năm 2025",
+                header=Header(issuer="ĐẢNG ỦY XÃ TÀ XÙA", issuer_parent="ĐẢNG BỘ HUYỆN LÂM HÀ",
+                              number="17-KH/ĐU", place="Tà Xùa", date="2025-04-12", doc_type="KẾ HOẠCH",
+                              signer="Hà Văn Sinh", signer_title="BÍ THƯ"))
+    write_docx(plan, restored, tmp_path / "party.docx")
+    doc = Document(str(tmp_path / "party.docx"))
+    (issuer, motto), (number, dated) = [row.cells for row in doc.tables[0].rows]
+    assert motto.text == "ĐẢNG CỘNG SẢN VIỆT NAM" and motto.paragraphs[0].runs[0].underline
+    assert issuer.paragraphs[-1].text == "*" and number.text == "Số 17-KH/ĐU"
+    assert dated.text == "Tà Xùa, ngày 12 tháng 4 năm 2025"
+    assert "CỘNG HÒA" not in all_text(doc)
+    assert not any("ĐẢNG CỘNG SẢN" in p.text for p in doc.paragraphs)
+    assert headings(doc, 1) == ["A- MỤC ĐÍCH, YÊU CẦU", "B- TỔ CHỨC THỰC HIỆN"]
+    assert headings(doc, 2) == ["1. Mục đích"]
+    signature = [t for t in doc.tables[-1].rows[0].cells[1].text.split("\n") if t]
+    assert signature == ["T/M ĐẢNG ỦY", "BÍ THƯ", "Hà Văn Sinh"]

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.export.paragraphs import build_paragraphs, ends_sentence, find_marker, is_heading_text, join_lines
+from pipeline.export.paragraphs import (build_paragraphs, ends_sentence, find_marker, heading_levels, is_heading_text,
+                                       join_lines)
 from tests.conftest import LEGACY_SAMPLE
 from tests.docx_samples import CHANGES, TAN_PHONG, restored_from
 
@@ -153,3 +154,16 @@ def test_legacy_sample_rebuilds_into_its_paragraphs():
     # No paragraph keeps a line break, and none is a fragment that starts mid-sentence.
     assert all("\n" not in t for t in texts)
     assert sum(1 for t in texts if t[:1].islower()) == 0
+
+
+def test_part_letters_mark_headings_only_before_capitals():
+    assert (find_marker("A- MỤC ĐÍCH, YÊU CẦU").kind, find_marker("B. NHIỆM VỤ").label) == ("part", "B")
+    assert find_marker("A- Mục đích") is None and find_marker("Anh Nguyễn Văn A.") is None
+
+
+def test_heading_levels_follow_the_outline_the_document_uses():
+    marks = lambda *lines: [find_marker(l) for l in lines]   # noqa: E731
+    assert heading_levels(marks("I. MỤC ĐÍCH", "1. Mục đích", "1.1. Về kinh tế")) == {1: 1, 2: 2, 3: 3}
+    assert heading_levels(marks("A- MỤC TIÊU", "1. Mục tiêu chung")) == {0: 1, 2: 2}
+    assert heading_levels(marks("1. MỤC ĐÍCH", "a) Về kinh tế")) == {2: 1, 4: 2}
+    assert heading_levels(marks("A- PHẦN MỘT", "I. MỤC TIÊU", "1. Chung", "a) Riêng")) == {0: 1, 1: 2, 2: 3, 4: 3}

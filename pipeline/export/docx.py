@@ -20,7 +20,7 @@ from ..model import Assignment, Plan, RestoredText, RestoredToken, Section, Targ
 from .atomic import atomic_path
 from .docx_layout import analyse_layout, fold
 from .docx_styles import add_paragraph
-from .paragraphs import Paragraph, Span, build_paragraphs, roman_label, typical_width
+from .paragraphs import Paragraph, Span, build_paragraphs, heading_levels, roman_label, typical_width
 from .vnformat import format_number
 
 REVIEW_AUTHOR, REVIEW_INITIALS = "sohoa", "SH"
@@ -75,6 +75,7 @@ class _DocxWriter:
         self.doc, self.plan, self.restored, self.review = doc, plan, restored, review
         self.flagged = flagged_tokens(plan, restored) if review else {}
         self.width = typical_width(l.text for l in restored.lines)
+        self.levels: dict[int, int] = {}                  # outline rank -> heading level
 
     # ---- text with review marks
 
@@ -122,7 +123,7 @@ class _DocxWriter:
         self._properties()
         front = self.text_writer([self._single(n) for n in layout.front])
         if layout.header_block:
-            write_header_block(self.doc, plan.header, front)
+            write_header_block(self.doc, plan.header, front, party=layout.party)
         self._title(front)
         extra_front = [self._single(n) for n in layout.front_extra]
         body = build_paragraphs([lines[n - 1] for n in layout.body], first_number=layout.body.start,
@@ -175,6 +176,9 @@ class _DocxWriter:
         if plan.assignments and assign_at is None:
             assign_at = _after_heading(paragraphs, "to chuc thuc hien")
         skip = set(target_pars) | set(assign_pars)
+        # Headings come from the text, not from the plan's sections: a parser may give every
+        # numbered item a section whose title is the item's text.
+        self.levels = heading_levels(p.marker for p in paragraphs if p.marker and p.heading)
 
         for i, par in enumerate(paragraphs):
             if i == targets_at and plan.targets:
@@ -201,12 +205,11 @@ class _DocxWriter:
             shift = len(head) - marker.end
             text = head + text[marker.end:]
             spans = [Span(s.start + shift, s.end + shift, s.token, s.line) for s in spans if s.start >= marker.end]
-        heading = par.heading or _plan_heading(par, section)
+        heading = par.heading
         if heading and marker is None:
             style = "Heading Unnumbered"      # `PHỤ LỤC`; not an outline level of its own
         elif heading:
-            level = marker.level
-            style = "Heading 1" if level <= 1 else "Heading 2" if level == 2 else "Heading 3"
+            style = f"Heading {self.levels.get(marker.rank, 3)}"
         elif marker and marker.kind in _ITEM_KINDS:
             style = "List Paragraph"
         self.write_spans(add_paragraph(self.doc, style), text, spans)
@@ -243,14 +246,6 @@ def _walk(sections: list[Section], depth: int = 1):
 
 def _section_lines(sections: list[Section]) -> set[int]:
     return {s.line for s, _ in _walk(sections) if s.line}
-
-
-def _plan_heading(par: Paragraph, section: tuple[Section, int] | None) -> bool:
-    """The parser found a titled section with content here: a heading, if it is short."""
-    if section is None or par.marker is None or par.marker.kind == "bullet":
-        return False
-    s = section[0]
-    return bool(s.title) and bool((s.text or "").strip() or s.children) and len(par.text.split()) <= 20
 
 
 def _target_lines(targets: list[Target]) -> set[int]:

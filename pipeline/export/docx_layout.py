@@ -18,14 +18,17 @@ from dataclasses import dataclass, field
 from ..model import Plan, RestoredText
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+# Documents of Party bodies (Hướng dẫn 36-HD/VPTW) carry this line in the motto's place.
+PARTY_MOTTO = ("ĐẢNG CỘNG SẢN VIỆT NAM",)
 MAX_FRONT_LINES = 40          # the header block and title fit in the top of the first page
 MAX_FRONT_STRAYS = 3          # unrecognised lines tolerated before the title is reached
 
 _DATE = re.compile(r"ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}")
 _NUMBER_LABEL = re.compile(r"^\s*so\b")
 _RECIPIENTS = re.compile(r"^\W*noi\s*nhan\b")
-# TM. (on behalf of), KT. (deputising), TL., TUQ., Q. (acting): the authority line above the title.
-_AUTHORITY = re.compile(r"^\s*(TM|KT|TL|TUQ|Q)\s*\.\s*\S", re.IGNORECASE)
+# TM. (on behalf of), KT. (deputising), TL., TUQ., Q. (acting): the authority line above the
+# title; Party documents write T/M, K/T, T/L.
+_AUTHORITY = re.compile(r"^\s*(TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]?\s+\S", re.IGNORECASE)
 _SIGNED = re.compile(r"^\W*\(?\s*(da\s*ky|ky\s*(ten|,|va|ghi)|dong\s*dau)[^)]*\)?\W*$")
 _BULLET = re.compile(r"^\s*[-+•–—*]\s*")
 _COLUMN_GAP = re.compile(r"\s{3,}|\t+")
@@ -59,6 +62,7 @@ class Signature:
 @dataclass
 class Layout:
     header_block: bool                    # print the two-column header table
+    party: bool                           # a Party document: PARTY_MOTTO instead of MOTTO
     front: list[int]                      # lines the header block and title print (1-based)
     front_extra: list[int]                # lines among them that nothing prints: kept as text
     body: range                           # 1-based line numbers of the body
@@ -79,7 +83,7 @@ class _FrontMatcher:
         h = plan.header
         parts = [plan.title, h.doc_type]
         if header_block:
-            parts += [h.issuer, h.issuer_parent, h.number, h.place, *MOTTO]
+            parts += [h.issuer, h.issuer_parent, h.number, h.place, *MOTTO, *PARTY_MOTTO]
         self.parts = sorted({fold(p) for p in parts if fold(p)}, key=len, reverse=True)
         self.title = fold(plan.title)
         self.dated = header_block and bool(h.date)
@@ -283,8 +287,10 @@ def analyse_layout(plan: Plan, restored: RestoredText) -> Layout:
         recipients = [clean_recipient(r) for r in plan.recipients if r and fold(r) not in sig_folds]
     else:
         recipients = [clean_recipient(r) for r in closing.recipients]
+    party = any(fold(PARTY_MOTTO[0]) in fold(text) for text in lines[:MAX_FRONT_LINES])
     return Layout(
         header_block=header_block,
+        party=party,
         front=[i + 1 for i in front if i not in front_extra],
         front_extra=[i + 1 for i in front_extra],
         body=range(body_start + 1, closing.start + 1),

@@ -6,7 +6,7 @@ import re
 from typing import Callable
 
 from ..model import Assignment, Header, Target
-from .docx_layout import MOTTO, Signature
+from .docx_layout import MOTTO, PARTY_MOTTO, Signature
 from .docx_styles import LAYOUT_TABLE_STYLE, TABLE_STYLE, _w, add_paragraph, set_border, styled
 from .vnformat import format_place_date, format_value
 
@@ -14,7 +14,8 @@ from .vnformat import format_place_date, format_value
 TextWriter = Callable[[object, str], None]
 
 # Column widths add up to the text width (16.3 cm: A4 less the margins of docx_styles).
-HEADER_COLUMNS_CM = (6.0, 10.3)
+HEADER_COLUMNS_CM = (6.8, 9.5)     # the motto line in 12 pt bold needs 8.8 cm
+ISSUER_PT = 12                     # Decree 30: issuer names 12-13 pt; 12 keeps "UBND HUYỆN ..." on one line
 CLOSING_COLUMNS_CM = (7.0, 9.3)
 TARGET_COLUMNS_CM = (1.2, 9.1, 3.4, 2.6)
 ASSIGNMENT_COLUMNS_CM = (1.2, 5.0, 7.4, 2.7)
@@ -60,8 +61,24 @@ def add_rule(container, width_cm: float, avail_cm: float):
     return par
 
 
-def write_header_block(doc, header: Header, write: TextWriter) -> None:
-    """Issuer (with its parent body above) left, national motto right; number left, place and date right."""
+def issuer_lines(name: str) -> tuple[str, str]:
+    """Split an issuer name too long for its column into two lines: before its administrative
+    unit ("ỦY BAN NHÂN DÂN" / "XÃ TÂN PHONG"), else at the space nearest the middle
+    ("PHÒNG GIÁO DỤC" / "VÀ ĐÀO TẠO"); (name, "") when it fits on one line."""
+    if len(name) <= ISSUER_LINE_CHARS or " " not in name:
+        return name, ""
+    m = _UNIT_BREAK.search(name)
+    if m:
+        return name[:m.start()], name[m.end():]
+    spaces = [i for i, c in enumerate(name) if c == " "]
+    at = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return name[:at], name[at + 1:]
+
+
+def write_header_block(doc, header: Header, write: TextWriter, *, party: bool = False) -> None:
+    """Issuer (with its parent body above) left, national motto right; number left, place and date
+    right. A Party document has `ĐẢNG CỘNG SẢN VIỆT NAM` (underlined) in the motto's place, a
+    star under the issuer and `Số 42-KH/ĐU` without a colon."""
     from docx.shared import Pt
 
     dated = format_place_date(header.place, header.date)
@@ -79,31 +96,35 @@ def write_header_block(doc, header: Header, write: TextWriter) -> None:
             continue
         if not first:
             par = add_paragraph(left, "Header Block")
-        text = text.upper()
-        m = _UNIT_BREAK.search(text) if len(text) > ISSUER_LINE_CHARS else None
-        if m:
-            write(par, text[:m.start()])
+        head, tail = issuer_lines(text.upper())
+        if tail:
+            write(par, head)
             par.runs[-1].add_break()
-            text = text[m.end():]
-        write(par, text)
+        write(par, tail or head)
         for run in par.runs:
-            run.bold = bold
+            run.bold, run.font.size = bold, Pt(ISSUER_PT)
         first = False
-    if header.issuer or header.issuer_parent:
+    if (header.issuer or header.issuer_parent) and party:
+        add_paragraph(left, "Header Block").add_run("*")
+    elif header.issuer or header.issuer_parent:
         add_rule(left, 2.5, avail_left)
 
     par = _first_paragraph(right, "Header Block")
-    run = par.add_run(MOTTO[0])
-    run.bold, run.font.size = True, Pt(12)
-    run = add_paragraph(right, "Header Block").add_run(MOTTO[1])
-    run.bold, run.font.size = True, Pt(13)
-    add_rule(right, 6.0, avail_right)
+    if party:
+        run = par.add_run(PARTY_MOTTO[0])
+        run.bold, run.underline, run.font.size = True, True, Pt(14)
+    else:
+        run = par.add_run(MOTTO[0])
+        run.bold, run.font.size = True, Pt(12)
+        run = add_paragraph(right, "Header Block").add_run(MOTTO[1])
+        run.bold, run.font.size = True, Pt(13)
+        add_rule(right, 6.0, avail_right)
 
     if rows == 2:
         left, right = table.rows[1].cells
         if header.number:
             number = re.sub(r"^\s*Số\s*:?\s*", "", header.number, flags=re.IGNORECASE)
-            write(_first_paragraph(left, "Header Block"), f"Số: {number}")
+            write(_first_paragraph(left, "Header Block"), f"Số {number}" if party else f"Số: {number}")
         if dated:
             par = _first_paragraph(right, "Header Block")
             write(par, dated)

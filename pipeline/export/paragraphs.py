@@ -22,6 +22,7 @@ _JUNK = r"[\s‘’'`´“”\"·,]*"
 _ROMAN = re.compile(_JUNK + r"([IVXLHl1]{1,5})\s*[.\-–]\s+(?=\S)")
 _NUMBER = re.compile(_JUNK + r"(\d{1,2}(?:\.\d{1,2}){0,3})([.)]?)\s+(?=[^\d\s])")
 _LETTER = re.compile(_JUNK + r"([a-zđ])\)\s+(?=\S)")
+_PART = re.compile(_JUNK + r"([A-ZĐ])\s*[.\-–)]\s+(?=\S)")        # `A- MỤC ĐÍCH, YÊU CẦU`
 _BULLET = re.compile(r"\s*([-+•–—*])\s*(?=[^\s\-])")
 _VALID_ROMAN = re.compile(r"(?=[IVXL])L?X{0,3}(IX|IV|V?I{0,3})")
 # OCR look-alikes inside a Roman numeral: `HI.` is III., `Il.` and `1I.` are II., `1V.` is IV.
@@ -36,18 +37,17 @@ _YEAR = re.compile(r"\b(19|20)\d\d\b")
 @dataclass(frozen=True)
 class Marker:
     """The numbering a paragraph starts with, as written: kind and label (`II`, `1.2`, `a`, `-`)."""
-    kind: str          # "roman", "number", "letter" or "bullet"
+    kind: str          # "part" (A-), "roman", "number", "letter" or "bullet"
     label: str
     end: int           # where the text after the marker starts in the line
 
     @property
-    def level(self) -> int:
-        """Depth in the usual outline: I. > 1. > 1.1. / a) > bullets."""
-        if self.kind == "roman":
-            return 1
+    def rank(self) -> int:
+        """Depth in the usual outline: A- > I. > 1. > 1.1. > a) > bullets. A document uses some
+        of these; its headings take levels in this order (see heading_levels)."""
         if self.kind == "number":
             return 2 + min(self.label.count("."), 1)
-        return 3 if self.kind == "letter" else 4
+        return {"part": 0, "roman": 1, "letter": 4}.get(self.kind, 5)
 
 
 def _mostly_upper(text: str) -> bool:
@@ -71,6 +71,9 @@ def find_marker(line: str) -> Marker | None:
         # A look-alike (`HI.`, `1I.`) counts only before an upper-case heading, and `11.` is a number.
         if label and not raw.isdigit() and (plain or _mostly_upper(rest)):
             return Marker("roman", label, m.end())
+    m = _PART.match(line)
+    if m and _mostly_upper(line[m.end():]):
+        return Marker("part", m.group(1), m.end())
     m = _NUMBER.match(line)
     # `1.`, `2)`, `1.1.` and `1.1 Thi đua`, but not `5 con` nor `1.5 ha`
     if m and (m.group(2) or ("." in m.group(1) and line[m.end():m.end() + 1].isupper())):
@@ -97,13 +100,20 @@ def is_heading_text(text: str, marker: Marker | None) -> bool:
     if not rest or (marker and marker.kind == "bullet"):
         return False
     words = rest.split()
-    if marker and marker.kind == "roman":
+    if marker and marker.kind in ("roman", "part"):
         return _mostly_upper(rest) or (len(words) <= 15 and not ends_sentence(rest))
     if marker is None:                       # an unnumbered all-capitals line: `PHỤ LỤC`
         return _mostly_upper(rest) and len(words) <= 15 and not ends_sentence(rest)
     if len(words) > 12 or ends_sentence(rest) or rest.endswith(",") or ":" in rest or ";" in rest:
         return False
     return not any(ch.isdigit() for ch in _YEAR.sub("", rest))
+
+
+def heading_levels(markers: Iterable[Marker]) -> dict[int, int]:
+    """Heading level (1-3) for each outline rank the document's headings use: a plan numbered
+    I./1./1.1. gets levels 1/2/3, one numbered A-/1. gets 1/2, one numbered 1./a) gets 1/2."""
+    ranks = sorted({m.rank for m in markers})
+    return {rank: min(i + 1, 3) for i, rank in enumerate(ranks)}
 
 
 def typical_width(texts: Iterable[str]) -> int:
