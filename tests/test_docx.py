@@ -487,3 +487,15 @@ def test_party_document_header_and_outline(tmp_path):
     assert headings(doc, 2) == ["1. Mục đích"]
     signature = [t for t in doc.tables[-1].rows[0].cells[1].text.split("\n") if t]
     assert signature == ["T/M ĐẢNG ỦY", "BÍ THƯ", "Hà Văn Sinh"]
+
+
+def test_text_after_the_end_mark_that_is_no_closing_stays_as_joined_text(tmp_path):
+    text = ("I. NỘI DUNG\nCác thôn ra quân trồng cây đầu xuân.\nĐây là kế hoạch của Ủy ban nhân dân xã./.\n"
+            "Ghi chú: các thôn gửi báo cáo về Ủy ban nhân dân xã trước ngày 30 hằng tháng để tổng\nhợp.\n"
+            "Nơi nhận:\n- Các thôn;\n- Lưu: VT.")
+    write_docx(Plan(source=SOURCE), restored_from(text), tmp_path / "e.docx")
+    doc = Document(str(tmp_path / "e.docx"))
+    texts = [p.text for p in doc.paragraphs if p.text]
+    assert texts[-1] == ("Ghi chú: các thôn gửi báo cáo về Ủy ban nhân dân xã trước ngày 30 hằng tháng để tổng "
+                         "hợp.")
+    assert doc.tables[-1].rows[0].cells[0].text == "Nơi nhận:\n- Các thôn;\n- Lưu: VT."

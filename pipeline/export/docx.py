@@ -125,10 +125,10 @@ class _DocxWriter:
         if layout.header_block:
             write_header_block(self.doc, plan.header, front, party=layout.party)
         self._title(front)
-        extra_front = [self._single(n) for n in layout.front_extra]
+        extra_front = self._joined(layout.front_extra)
         body = build_paragraphs([lines[n - 1] for n in layout.body], first_number=layout.body.start,
                                 force_breaks=_section_lines(plan.sections), width=self.width)
-        extra_closing = [self._single(n) for n in layout.closing_extra]
+        extra_closing = self._joined(layout.closing_extra)
         self._body(extra_front + body + extra_closing)
         if layout.recipients or layout.signature:
             # The closing block stays on the page of the last paragraph (never alone on a page).
@@ -137,6 +137,18 @@ class _DocxWriter:
             add_paragraph(self.doc, "Body Text").paragraph_format.keep_with_next = True
             source = [self._single(n) for n in range(layout.body.stop, len(lines) + 1)]
             write_closing_block(self.doc, layout.recipients, layout.signature, self.text_writer(source))
+
+    def _joined(self, numbers: list[int]) -> list[Paragraph]:
+        """Paragraphs of scattered lines (the front's and closing's leftovers), each run of
+        consecutive lines joined as the body's are."""
+        runs: list[list[int]] = []
+        for n in numbers:
+            if runs and n == runs[-1][-1] + 1:
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+        return [p for run in runs for p in build_paragraphs(
+            [self.restored.lines[n - 1] for n in run], first_number=run[0], width=self.width)]
 
     def _single(self, number: int) -> Paragraph:
         return build_paragraphs([self.restored.lines[number - 1]], first_number=number)[0] \

@@ -7,7 +7,7 @@ from typing import Callable
 
 from ..model import Assignment, Header, Target
 from .docx_layout import MOTTO, PARTY_MOTTO, Signature
-from .docx_styles import LAYOUT_TABLE_STYLE, TABLE_STYLE, _w, add_paragraph, set_border, styled
+from .docx_styles import LAYOUT_TABLE_STYLE, TABLE_STYLE, add_paragraph, set_border, styled
 from .vnformat import format_place_date, format_value
 
 # (cell text, paragraph) -> None: writes text into a paragraph, with review marks when asked.
