@@ -21,7 +21,7 @@ from pipeline.export.docx_layout import fold
 from pipeline.model import (Assignment, Header, Plan, Quality, RestoredLine, RestoredText, Section, Source,
                             Target)
 from tests.conftest import LEGACY_SAMPLE, ROOT, SCAN_SAMPLE
-from tests.docx_samples import count_targets, restored_from, tan_phong
+from tests.docx_samples import count_targets, quality_for, restored_from, tan_phong
 
 SOURCE = Source(path="x.txt", sha256="0" * 64, kind="text", pages=1)
 ROMAN_HEADINGS = ["I. MỤC ĐÍCH, YÊU CẦU", "II. CÁC CHỈ TIÊU CHỦ YẾU", "III. NHIỆM VỤ, GIẢI PHÁP",
@@ -368,7 +368,12 @@ def test_cli_review_flag_writes_comments_for_the_quality_list(tmp_path):
     expected = [w for w in plan["quality"]["low_confidence"] if w["text"] != w["original"]]
     doc = Document(str(tmp_path / f"{LEGACY_SAMPLE.stem}.docx"))
     assert len(doc.comments) == len(expected)
-    assert sorted(c.text.split("«")[1].split("»")[0] for c in doc.comments) == sorted(w["original"] for w in expected)
+    # Each comment names the OCR word and (to two decimals) the confidence the JSON lists for it.
+    said = sorted((c.text.split("«")[1].split("»")[0],
+                   float(c.text.rsplit("độ tin cậy ", 1)[1].split(";")[0].replace(",", "."))) for c in doc.comments)
+    listed = sorted((w["original"], w["confidence"]) for w in expected)
+    assert [s[0] for s in said] == [w[0] for w in listed]
+    assert all(abs(s[1] - w[1]) <= 0.0051 for s, w in zip(said, listed))
 
 
 def test_written_plan_read_back_from_json_writes_the_same_docx(tmp_path):
@@ -499,3 +504,19 @@ def test_text_after_the_end_mark_that_is_no_closing_stays_as_joined_text(tmp_pat
     assert texts[-1] == ("Ghi chú: các thôn gửi báo cáo về Ủy ban nhân dân xã trước ngày 30 hằng tháng để tổng "
                          "hợp.")
     assert doc.tables[-1].rows[0].cells[0].text == "Nơi nhận:\n- Các thôn;\n- Lưu: VT."
+
+
+def test_review_marks_the_unsure_one_of_two_identical_changes(tmp_path):
+    text = "Các cơ quan, đơn vị phối hợp với cơ sở."
+    restored = restored_from(text)
+    first, second = [t for t in restored.lines[0].tokens if t.text == "cơ"]
+    first.original, second.original = "co", "co"
+    first.confidence, second.confidence = 0.98, 0.35            # only the second is unsure
+    plan = Plan(source=SOURCE, quality=quality_for(restored))
+    write_docx(plan, restored, tmp_path / "r.docx", review=True)
+    doc = Document(str(tmp_path / "r.docx"))
+    runs = doc.paragraphs[0].runs
+    marked = [i for i, r in enumerate(runs) if r.font.highlight_color]
+    assert len(marked) == 1 and runs[marked[0]].text == "cơ"
+    assert "".join(r.text for r in runs[:marked[0]]).endswith("phối hợp với ")
+    assert [c.text for c in doc.comments] == ["OCR: «co» → «cơ», độ tin cậy 0,35"]

@@ -53,11 +53,12 @@ def flagged_tokens(plan: Plan, restored: RestoredText) -> dict[int, RestoredToke
     for word in quality.low_confidence:
         if not 1 <= word.line <= len(restored.lines):
             continue
-        for tok in restored.lines[word.line - 1].tokens:
-            if id(tok) not in flagged and tok.text == word.text and tok.original == word.original:
-                if tok.changed:
-                    flagged[id(tok)] = tok
-                break
+        same = [t for t in restored.lines[word.line - 1].tokens
+                if id(t) not in flagged and t.text == word.text and t.original == word.original]
+        # A line may hold the same change twice, one sure and one not: the confidence tells them apart.
+        tok = next((t for t in same if abs(t.confidence - word.confidence) < 5e-4), same[0] if same else None)
+        if tok is not None and tok.changed:
+            flagged[id(tok)] = tok
     return flagged
 
 
