@@ -46,6 +46,7 @@ SETTINGS = {
     "vie": Settings(Weights(lm=1.0, channel=1.0, pair_bonus=0.5), keep_logp=-1.0),
 }
 UNIGRAM_PRIOR = 1.0           # weight of log P(word) when choosing which candidates to keep
+PRUNE_MARGIN = 10.0           # drop candidates whose channel + unigram score trails the best by more
 
 
 class Literal(str):
@@ -108,12 +109,26 @@ class Engine:
     def restore(self, raw: RawText) -> RestoredText:
         condition = detect_condition(raw)
         kind = "eng" if condition == "legacy" else "vie"
-        out_lines: list[RestoredLine | None] = [None] * len(raw.lines)
-        for para in self._paragraphs(raw.lines):
-            self._restore_paragraph(raw.lines, para, kind, out_lines)
-        for i, line in enumerate(raw.lines):
-            if out_lines[i] is None:
-                out_lines[i] = RestoredLine(text=line.text, original=line.text, tokens=[], page=line.page)
+        settings = SETTINGS[kind]
+        lines = raw.lines
+        pieces_of = {i: split_line(line.text) for i, line in enumerate(lines)}
+        # one framed slot sequence for the whole document: <s> <s> paragraph </s> ...
+        slots: list[Slot] = []
+        bos, eos = self._fixed_id(self.lm.bos), self._fixed_id(self.lm.eos)
+        for para in self._paragraphs(lines):
+            slots += [bos, bos]
+            for li in para:
+                for pi, piece in enumerate(pieces_of[li]):
+                    for t in punct_tokens(piece.prefix):
+                        slots.append(self._fixed(t))
+                    if piece.core:
+                        slots.append(self._word_slot(piece.core, kind, settings, (li, pi)))
+                    for t in punct_tokens(piece.suffix):
+                        slots.append(self._fixed(t))
+            slots.append(eos)
+        choice, conf = decode(self.lm, [s.ids for s in slots], [s.ch for s in slots], settings.weights)
+        chosen = {s.where: (s.outs[c], p) for s, c, p in zip(slots, choice, conf) if s.where is not None}
+        out_lines = [self._line(li, line, pieces_of[li], chosen) for li, line in enumerate(lines)]
         return RestoredText(lines=out_lines, condition=condition)
 
     # ------------------------------------------------------------------ internals
@@ -129,43 +144,23 @@ class Engine:
         if para:
             yield para
 
-    def _restore_paragraph(self, lines, para, kind, out_lines):
-        settings = SETTINGS[kind]
-        slots: list[Slot] = []
-        pieces_of: dict[int, list] = {}
-        for li in para:
-            pieces = split_line(lines[li].text)
-            pieces_of[li] = pieces
-            for pi, piece in enumerate(pieces):
-                for t in punct_tokens(piece.prefix):
-                    slots.append(self._fixed(t))
-                if piece.core:
-                    slots.append(self._word_slot(piece.core, kind, settings, (li, pi)))
-                for t in punct_tokens(piece.suffix):
-                    slots.append(self._fixed(t))
-        choice, conf = decode(self.lm, [s.ids for s in slots], [s.ch for s in slots], settings.weights)
-        chosen: dict[tuple, tuple] = {}
-        for s, c, p in zip(slots, choice, conf):
-            if s.where is not None:
-                chosen[s.where] = (s.outs[c], p)
-        for li in para:
-            line = lines[li]
-            heading = is_heading(line.text)
-            confs = line.confidences or []
-            tokens, parts, pos = [], [], 0
-            for pi, piece in enumerate(pieces_of[li]):
-                if not piece.core:
-                    continue
-                out, p = chosen.get((li, pi), (None, 1.0))
-                text = piece.core if out is None else self._render(piece.core, out, heading)
-                tokens.append(RestoredToken(text=text, original=piece.core, confidence=round(float(p), 4),
-                                            start=piece.start, end=piece.end,
-                                            ocr_confidence=confs[pi] if pi < len(confs) else None))
-                parts.append(line.text[pos:piece.start])
-                parts.append(text)
-                pos = piece.end
-            parts.append(line.text[pos:])
-            out_lines[li] = RestoredLine(text="".join(parts), original=line.text, tokens=tokens, page=line.page)
+    def _line(self, li: int, line: RawLine, pieces, chosen) -> RestoredLine:
+        heading = is_heading(line.text)
+        confs = line.confidences or []
+        tokens, parts, pos = [], [], 0
+        for pi, piece in enumerate(pieces):
+            if not piece.core:
+                continue
+            out, p = chosen.get((li, pi), (None, 1.0))
+            text = piece.core if out is None else self._render(piece.core, out, heading)
+            tokens.append(RestoredToken(text=text, original=piece.core, confidence=round(float(p), 4),
+                                        start=piece.start, end=piece.end,
+                                        ocr_confidence=confs[pi] if pi < len(confs) else None))
+            parts.append(line.text[pos:piece.start])
+            parts.append(text)
+            pos = piece.end
+        parts.append(line.text[pos:])
+        return RestoredLine(text="".join(parts), original=line.text, tokens=tokens, page=line.page)
 
     def _render(self, original: str, word: str, heading: bool) -> str:
         if isinstance(word, Literal):
@@ -176,7 +171,11 @@ class Engine:
         return apply_case(original, word, heading)
 
     def _fixed(self, token: str) -> Slot:
-        return Slot(np.array([self.lm.id_of(token)]), np.zeros(1), [None], None)
+        return self._fixed_id(self.lm.id_of(token))
+
+    @staticmethod
+    def _fixed_id(i: int) -> Slot:
+        return Slot(np.array([i]), np.zeros(1), [None], None)
 
     def _word_slot(self, core: str, kind: str, settings: Settings, where) -> Slot:
         key = (core, kind)
@@ -222,8 +221,9 @@ class Engine:
         cased = core if core[:1].isupper() else None
         cands = self.channels[kind].candidates(lower, cased)
         if cands:
-            ranked = sorted(cands, key=lambda c: -(c[1] + UNIGRAM_PRIOR * lm.uni[c[0]]))
-            kept = ranked[: settings.max_candidates]
+            scored = sorted(((lp + UNIGRAM_PRIOR * float(lm.uni[i]), i, lp) for i, lp in cands), reverse=True)
+            floor = scored[0][0] - PRUNE_MARGIN
+            kept = [(i, lp) for sc, i, lp in scored[: settings.max_candidates] if sc >= floor]
             if cands[0] not in kept:
                 kept.append(cands[0])
         else:

@@ -25,8 +25,9 @@ class LanguageModel:
         self.uni = deq(z["uni_logp"])
         self.bi_keys = np.cumsum(z["bi_keys"])
         self.bi_logp = deq(z["bi_logp"])
-        self.bi_ctx = z["bi_ctx"]
-        self.bi_bow = deq(z["bi_bow"])
+        # backoff weight of every one-word context, as a dense array indexed by word id
+        self.bow1 = np.zeros(V, dtype=np.float32)
+        self.bow1[z["bi_ctx"]] = deq(z["bi_bow"])
         self.tri_keys = np.cumsum(z["tri_keys"])
         self.tri_logp = deq(z["tri_logp"])
         self.tri_ctx = np.cumsum(z["tri_ctx"])
@@ -41,7 +42,12 @@ class LanguageModel:
 
     @staticmethod
     def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray, default: float):
-        pos = np.searchsorted(keys, query)
+        """values[keys == query] (or default) and whether each query was found. The queries are
+        searched in sorted order: numpy's binary search then starts where the last one ended,
+        which is several times faster on large tables."""
+        order = np.argsort(query, kind="stable")
+        pos = np.empty_like(order)
+        pos[order] = np.searchsorted(keys, query[order])
         pos = np.minimum(pos, len(keys) - 1)
         found = keys[pos] == query
         return np.where(found, values[pos], default), found
@@ -52,19 +58,57 @@ class LanguageModel:
         u = u.astype(np.int64)
         v = v.astype(np.int64)
         w = w.astype(np.int64)
-        bow2, _ = self._lookup(self.bi_ctx, self.bi_bow, v, 0.0)
-        p2, _ = self._lookup(self.bi_keys, self.bi_logp, v * V + w, 0.0)
-        found2 = self._found(self.bi_keys, v * V + w)
-        p2 = np.where(found2, p2, bow2 + self.uni[w])
+        p2, found2 = self._lookup(self.bi_keys, self.bi_logp, v * V + w, 0.0)
+        out = np.where(found2, p2, self.bow1[v] + self.uni[w])
         ctx = u * V + v
-        bow3, _ = self._lookup(self.tri_ctx, self.tri_bow, ctx, 0.0)
-        p3, found3 = self._lookup(self.tri_keys, self.tri_logp, ctx * V + w, 0.0)
-        return np.where(found3, p3, bow3 + p2)
+        bow3, has_ctx = self._lookup(self.tri_ctx, self.tri_bow, ctx, 0.0)
+        out += bow3
+        # only contexts that kept trigrams need the trigram table (most candidate pairs do not)
+        idx = np.flatnonzero(has_ctx)
+        if len(idx):
+            p3, found3 = self._lookup(self.tri_keys, self.tri_logp, ctx[idx] * V + w[idx], 0.0)
+            hit = idx[found3]
+            out[hit] = p3[found3]
+        return out
 
-    @staticmethod
-    def _found(keys, query):
-        pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
-        return keys[pos] == query
+    def padded_lattice(self, ids: np.ndarray, valid: np.ndarray, pair_bonus: float = 0.0) -> np.ndarray:
+        """LM scores of a whole padded lattice at once.
+
+        ids[t, k] is candidate k of slot t (valid[t, k] says which are real). Returns B of shape
+        (N-2, K, K, K): B[t-2, i, j, k] = log P(ids[t, k] | ids[t-2, i], ids[t-1, j]), plus
+        pair_bonus when the last two form a dictionary word; 0 where slot t is <s> (a paragraph
+        frame). Pairs are looked up once each; the trigram table only for contexts that kept
+        trigrams (most candidate pairs did not)."""
+        V = self.V
+        N, K = ids.shape
+        PK = ids[:-1, :, None] * V + ids[1:, None, :]               # pair (t, t+1) at index t
+        VP = valid[:-1, :, None] & valid[1:, None, :]
+        pairs = PK[VP]
+        p2, found2 = self._lookup(self.bi_keys, self.bi_logp, pairs, 0.0)
+        p2 = np.where(found2, p2, self.bow1[pairs // V] + self.uni[pairs % V])
+        if pair_bonus:
+            p2 = p2 + pair_bonus * self._found(self.word_pairs, pairs)
+        bow, has_ctx = self._lookup(self.tri_ctx, self.tri_bow, pairs, 0.0)
+        P2 = np.zeros(PK.shape, dtype=np.float32)
+        P2[VP] = p2
+        BOW = np.zeros(PK.shape, dtype=np.float32)
+        BOW[VP] = bow
+        HC = np.zeros(PK.shape, dtype=bool)
+        HC[VP] = has_ctx
+        B = BOW[:-1, :, :, None] + P2[1:, None, :, :]
+        tt, ii, jj = np.nonzero(HC[:-1])
+        if len(tt):
+            keys = PK[tt, ii, jj][:, None] * V + ids[tt + 2]         # (M, K)
+            kval = valid[tt + 2]
+            p3, found3 = self._lookup(self.tri_keys, self.tri_logp, keys[kval], 0.0)
+            mm, kk = np.nonzero(kval)
+            B[tt[mm[found3]], ii[mm[found3]], jj[mm[found3]], kk[found3]] = p3[found3]
+        B[ids[2:, 0] == self.bos] = 0.0
+        return B
+
+    @classmethod
+    def _found(cls, keys, query):
+        return cls._lookup(keys, keys, query, 0)[1]
 
     def is_word_pair(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         """True where the two syllables form (part of) a dictionary word."""
