@@ -5,11 +5,13 @@ with its English and Vietnamese models). Sources: ../shared/data/ocr-pairs (300 
 pages made by make_ocr_pairs.py. Tokens are aligned on their bare-letter forms (Levenshtein over
 token sequences); a run of replaced tokens of equal length on both sides is paired in order.
 
-Held-out pages (never trained on, used by benchmarks/restore.py): shared pages 0250-0299 and
-generated pages whose number is a multiple of 10.
+Held-out pages (never trained on, used by benchmarks/restore.py): shared pages 0250-0299,
+variant-1 generated pages whose number is a multiple of 10, and one variant-2 page in ten
+(chosen by a hash of its id, so that every profile and font is represented).
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 from pathlib import Path
@@ -28,8 +30,10 @@ DEFAULT_GENERATED = Path("/work/cache/pairs")
 
 def is_heldout(page_id: str) -> bool:
     num = int(re.sub(r"\D", "", page_id))
-    if page_id[0] in "st":
+    if page_id.startswith("s"):
         return num % 10 == 0
+    if page_id.startswith("t"):   # variant-2 pages cycle profiles by number: pick by hash instead
+        return hashlib.blake2b(page_id.encode(), digest_size=2).digest()[0] % 10 == 0
     return 250 <= num <= 299
 
 
