@@ -1,0 +1,350 @@
+"""Targets: an indicator, a number with a unit, a range, a qualifier, and breakdowns.
+
+The forms plans use, all handled by one left-to-right reading of an item's quantities:
+
+    Tổng sản lượng lương thực: 2.210 tấn, trong đó thóc 1.790 tấn     label, breakdown
+    Phát triển chăn nuôi: Trâu, bò: 710 con; lợn: 5.500 con          parent with breakdown
+    Sản lượng lúa: 2.961 tấn; Sản lượng bắp: 14 tấn                   two targets on a line
+    Tốc độ tăng trưởng đạt 7,5 - 8,0%                                 range, qualifier
+    Thu ngân sách đạt 1,85 tỷ đồng, tăng 6% so với năm 2024           a second quantity
+    Tỷ lệ trẻ em 6 tuổi vào lớp 1 đạt 100%                            numbers inside the name
+    Phấn đấu 98% hộ gia đình được sử dụng nước sạch                   value first
+
+A quantity is a number followed by a unit from dictionaries/units.tsv. Dates, document
+numbers, year ranges and numbers after "năm", "lớp", "Điều" ... are never quantities.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Target
+from .layout import Block
+from .lexicon import lexicon
+from .numbers import NUMBER, parse_number
+from .text import fold, lower, squash
+
+_MASKS = [
+    re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}"),               # dates
+    re.compile(r"\d+(?:[.,]\d+)?(?:\s*/\s*\d{4})?\s*[/\-]\s*[a-z]{1,10}(?:\s*[/\-]\s*[a-z0-9]+)*"),   # 26-CT/TU
+    re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-–—]\s*(?:19|20)\d{2}(?!\d)"),       # 2021 - 2025
+    re.compile(r"ngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}"),
+    re.compile(r"\d+\s*/\s*\d+"),                                                # 19/19 tiêu chí
+    re.compile(r"[a-z]\d+(?:[.,]\d+)?"),                                          # PM2.5, H5N1
+]
+_NUM = re.compile(NUMBER)
+_RANGE = re.compile(r"\s*(%\s*)?(?:-|–|—|÷|~|den|toi)\s*(" + NUMBER + r")")
+_TIME = re.compile(r"^(?:(?:den|toi|trong|vao|tu|nam|giai doan)\s+)*(?:(?:het|cuoi|dau)\s+)?"
+                   r"(?:nam|giai doan)\s+[\d#]{4}(?:\s*[-–]\s*[\d#]{4})?\s*[,:]?\s*")
+_CLAUSE_END = re.compile(r";|\.(?=\s+[^\s\d])|\(|\)")
+
+
+@dataclass
+class Quantity:
+    start: int              # where its qualifier (or number) starts
+    num_start: int
+    end: int                # after its unit (and a following "trở lên")
+    value: int | float | None
+    value_max: int | float | None
+    unit: str
+    unit_kind: str
+    qualifier: str | None
+    raw: str
+
+
+def mask(folded: str, other: str | None = None) -> str:
+    """The folded text (or `other`, aligned with it) with the digits of dates, document
+    numbers and year ranges hidden."""
+    chars = list(folded if other is None else other)
+    for rx in _MASKS:
+        for m in rx.finditer(folded):
+            for k in range(m.start(), m.end()):
+                if chars[k].isdigit():
+                    chars[k] = "#"
+    return "".join(chars)
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    lex = lexicon()
+    folded = fold(text)
+    masked = mask(folded)                  # numbers and units: folded, a lost tone is harmless
+    lmasked = mask(folded, lower(text))    # grammar words and qualifiers: with their tones
+    not_value = lex.lrx("grammar", "not_value_after")
+    out: list[Quantity] = []
+    pos = 0
+    while True:
+        m = _NUM.search(masked, pos)
+        if not m:
+            break
+        pos = m.end()
+        s, e = m.start(), m.end()
+        if s > 0 and (masked[s - 1].isalnum() or masked[s - 1] in "#/"):
+            continue
+        before = lmasked[max(0, s - 25):s]
+        w = re.search(r"(\w[\w ]*?)\s*$", before)
+        if w and any(not_value.fullmatch(w.group(1)[k:]) for k in range(len(w.group(1)))
+                     if k == 0 or w.group(1)[k - 1] == " "):
+            continue
+        value_max_raw = None
+        r = _RANGE.match(masked, e)
+        if r:
+            value_max_raw = (r.start(2), r.end(2))
+            unit_at = r.end()
+        else:
+            unit_at = e
+        u = lex.unit_rx.match(masked, unit_at)
+        if not u:
+            continue
+        unit = lex.unit_of(u.group(1))
+        if unit is None:
+            continue
+        per = [lex.per[p.strip()] for p in u.group(2).split("/") if p.strip()] if u.group(2) else []
+        unit_name = "/".join([unit.name] + per) if unit.name != "tạ/ha" or not per else unit.name
+        end = u.end()
+        value = parse_number(text[s:e], unit.kind)
+        if value is None:
+            continue
+        vmax = parse_number(text[value_max_raw[0]:value_max_raw[1]], unit.kind) if value_max_raw else None
+        if vmax is not None and vmax <= value:
+            vmax = None
+        quals, qstart = _qualifiers_before(lmasked, s)
+        after = lex.qualifier_after_rx.match(lmasked, end)
+        if after:
+            q = lex.qualifiers.get(" ".join(after.group(1).split()))
+            if q:
+                quals.append(q)
+                end = after.end()
+        qualifier = max(quals, key=lambda q: q.strength).name if quals else None
+        out.append(Quantity(start=qstart, num_start=s, end=end, value=value, value_max=vmax,
+                            unit=unit_name, unit_kind=unit.kind, qualifier=qualifier,
+                            raw=squash(text[s:u.end()])))
+        pos = end
+    return out
+
+
+def _qualifiers_before(masked: str, at: int):
+    """Qualifier words right before a number ("đạt trên", "giảm còn", "ít nhất"), strongest
+    kept by the caller; also the range opener "từ"."""
+    lex = lexicon()
+    quals = []
+    tail_end = at
+    for _ in range(4):
+        tail = masked[max(0, tail_end - 30):tail_end]
+        m = lex.qualifier_before_rx.search(tail)
+        if m:
+            q = lex.qualifiers.get(" ".join(m.group(1).split()))
+            if q:
+                quals.append(q)
+            tail_end = tail_end - (len(tail) - m.start(1))
+            continue
+        m = re.search(r"(?:^|\s)(từ|mức)\s*$", tail)
+        if m:
+            tail_end = tail_end - (len(tail) - m.start(1))
+            continue
+        break
+    return quals, tail_end
+
+
+# --------------------------------------------------------------------------- indicators
+
+def clean_indicator(text: str) -> str:
+    """An indicator without numbering, lead words ("Phấn đấu", "Đến năm 2025,"), qualifiers and
+    link words at its ends, or surrounding punctuation."""
+    lex = lexicon()
+    lead = lex.lrx("grammar", "lead")
+    link = lex.lrx("grammar", "link")
+    s = squash(text)
+    for _ in range(8):
+        before = s
+        s = s.strip(" ,;:-–—.+*•(")
+        s = re.sub(r"\)\s*$", "", s) if s.count(")") > s.count("(") else s
+        t = _TIME.match(fold(s))
+        if t and t.end() > 0:
+            s = s[t.end():]
+            continue
+        f = lower(s)
+        m = lead.match(f)
+        if m and m.start() == 0 and (m.end() == len(f) or not f[m.end()].isalnum()):
+            s = s[m.end():]
+            continue
+        q = lex.qualifier_before_rx.search(f)
+        if q and q.end() == len(f.rstrip()):
+            s = s[:q.start(1)]
+            continue
+        for lm in link.finditer(f):
+            if lm.end() == len(f.rstrip()) and (lm.start() == 0 or f[lm.start() - 1] == " "):
+                s = s[:lm.start()]
+                break
+        if s == before:
+            break
+    return s.strip(" ,;:-–—.")
+
+
+def _post_text(text: str, q: Quantity, stop: int) -> str:
+    """The words after a quantity, up to the end of its clause: the indicator of a value-first
+    target ("98% hộ gia đình được sử dụng nước sạch")."""
+    lex = lexicon()
+    seg = text[q.end:stop]
+    f = lower(seg)
+    cut = len(seg)
+    m = _CLAUSE_END.search(f)
+    if m:
+        cut = m.start()
+    for c in lex.lrx("grammar", "connector").finditer(f):
+        if c.start() < cut and f[c.start():c.end()] in ("trong đó", "so với", "với", "bao gồm", "gồm"):
+            cut = c.start()
+            break
+    k = f.find(", trong đó")
+    if 0 <= k < cut:
+        cut = k
+    return clean_indicator(seg[:cut])
+
+
+# --------------------------------------------------------------------------- reading an item
+
+_BREAKDOWN_OPEN = re.compile(r"(?:^|[\s(,;:])(trong do|bao gom|gom|cu the)\s*[:,]?\s*")
+
+
+def read_targets(block: Block, number, *, strict: bool) -> list[Target]:
+    """The targets in one block (an item or a paragraph). `strict` is False outside target
+    sections, where a quantity counts only when the sentence reads as a target ("phấn đấu",
+    "chỉ tiêu", or a qualifier right before the number)."""
+    text = block.text
+    quantities = find_quantities(text)
+    if not quantities:
+        return []
+    folded = fold(text)
+    quantities = _drop_label_numbers(text, quantities)
+    if not strict:
+        quantities = [q for q in quantities if q.qualifier or _target_sentence(folded, q.num_start)]
+        if not quantities:
+            return []
+    targets: list[Target] = []
+    main: Target | None = None
+    parent_mode = False
+    breakdown_until = -1
+    prev_end = 0
+    for qi, q in enumerate(quantities):
+        next_start = quantities[qi + 1].start if qi + 1 < len(quantities) else len(text)
+        pre = text[prev_end:q.start]
+        fpre = folded[prev_end:q.start]
+        # the clause the quantity belongs to
+        hard = [m.end() for m in re.finditer(r";|\(|\.(?=\s)", fpre)]
+        local_from = hard[-1] if hard else 0
+        if qi > 0 and not hard:
+            soft = [m.end() for m in re.finditer(r",|(?<!\w)(?:với|và|so với)(?!\w)", lower(pre))]
+            local_from = soft[-1] if soft else 0
+        opened_paren = "(" in fpre[local_from - 1:local_from] if local_from else False
+        bo = None
+        for m in _BREAKDOWN_OPEN.finditer(fpre):
+            bo = m
+        if bo is not None and main is not None:
+            breakdown_until = _paren_close(folded, prev_end + bo.start()) if "(" in fpre[:bo.start() + 1] \
+                else len(text)
+            local_from = max(local_from, bo.end())
+        local = pre[local_from:]
+        tgt = _make(q, text, block, number=None)
+        if main is not None and (q.start < breakdown_until or parent_mode):
+            tgt.indicator = _label(local) or _value_first(text, q, next_start, "")
+            (main.breakdown if not parent_mode else main.breakdown).append(tgt)
+            prev_end = q.end
+            continue
+        label, sub = _split_label(local)
+        if main is None and sub and label:
+            main = Target(number=number, indicator=label, value=None, raw="", line=block.line_at(q.num_start))
+            targets.append(main)
+            parent_mode = True
+            tgt.indicator = sub
+            main.breakdown.append(tgt)
+            prev_end = q.end
+            continue
+        indicator = _label(local)
+        colon_form = ":" in local and not clean_indicator(local.rsplit(":", 1)[1])
+        if not indicator:
+            if main is not None and qi > 0:
+                indicator = main.indicator          # "tăng 6% so với năm 2024": the same indicator
+            else:
+                indicator = _value_first(text, q, next_start, "")
+        elif not colon_form and len(indicator.split()) <= 4 and (main is None or qi == 0):
+            post = _post_text(text, q, next_start)
+            if post:
+                indicator = _value_first(text, q, next_start, indicator)
+        if not indicator:
+            prev_end = q.end
+            continue
+        tgt.indicator = indicator
+        tgt.number = number
+        targets.append(tgt)
+        main = tgt
+        prev_end = q.end
+    # a parent with a single sub-item is one target: "Sản phẩm cây công nghiệp: lạc vỏ: 255 tấn"
+    out = []
+    for t in targets:
+        if t.value is None and len(t.breakdown) == 1:
+            only = t.breakdown[0]
+            only.indicator = f"{t.indicator}: {only.indicator}"
+            only.number = t.number
+            only.breakdown = []
+            out.append(only)
+        elif t.value is None and not t.breakdown:
+            continue
+        else:
+            out.append(t)
+    return out
+
+
+def _drop_label_numbers(text: str, quantities: list[Quantity]) -> list[Quantity]:
+    """Quantities inside an indicator's name before its colon are not targets:
+    "Số hộ có thu nhập trên 50 triệu đồng/năm: 120 hộ" is one target of 120 hộ."""
+    keep = []
+    for i, q in enumerate(quantities):
+        if i + 1 < len(quantities):
+            between = text[q.end:quantities[i + 1].start]
+            if ":" in between and ";" not in between and not clean_indicator(between.rsplit(":", 1)[1]):
+                continue
+        keep.append(q)
+    return keep
+
+
+def _paren_close(folded: str, at: int) -> int:
+    k = folded.find(")", at)
+    return k if k >= 0 else len(folded)
+
+
+def _target_sentence(folded: str, at: int) -> bool:
+    start = max(folded.rfind(".", 0, at), folded.rfind(";", 0, at)) + 1
+    sentence = folded[start:at]
+    return "phan dau" in sentence or "chi tieu" in sentence
+
+
+def _split_label(local: str) -> tuple[str, str]:
+    """"Phát triển chăn nuôi: Trâu, bò, ngựa: " -> ("Phát triển chăn nuôi", "Trâu, bò, ngựa");
+    "Tỷ lệ hộ nghèo: " -> ("", "")."""
+    parts = local.split(":")
+    if len(parts) < 2:
+        return "", ""
+    label = clean_indicator(parts[0])
+    sub = clean_indicator(":".join(parts[1:]))
+    if not label or not sub or any(ch.isdigit() for ch in sub):
+        return "", ""
+    return label, sub
+
+
+def _label(local: str) -> str:
+    return clean_indicator(local)
+
+
+def _value_first(text: str, q: Quantity, stop: int, lead: str) -> str:
+    post = _post_text(text, q, stop)
+    if not post:
+        return lead
+    words = [lead] if lead else []
+    if q.unit_kind == "count" and "/" not in q.unit:
+        words.append(q.unit)
+    words.append(post)
+    return squash(" ".join(words))
+
+
+def _make(q: Quantity, text: str, block: Block, number) -> Target:
+    return Target(number=number, indicator="", value=q.value, unit=q.unit, value_max=q.value_max,
+                  qualifier=q.qualifier, raw=q.raw, line=block.line_at(q.num_start))
