@@ -62,9 +62,11 @@ def read_recipients(lines: list[Line], at: int, end: int, skip: set[int]) -> lis
             open_item = False
             continue
         body = text[bullet.end():] if bullet else text
-        if bullet or not open_item or not items:
+        if bullet or not items:
             items.append(body)
-        else:
+        elif open_item:
             items[-1] = items[-1] + " " + body
+        else:
+            break                       # the list has ended (an annex or the body follows)
         open_item = not body.rstrip().endswith((";", "."))
     return [squash(x).rstrip(" ;.,") for x in items if squash(x).rstrip(" ;.,")]

@@ -111,7 +111,7 @@ def _title_lines(lines: list[Line], start: int, after_doc_type: bool) -> list[in
         folded = fold(text)
         if not out:
             opening = _OPENING if after_doc_type else _BODY_START
-            if opening.match(folded) or len(text.split()) > 40 or (
+            if opening.match(folded) or len(text.split()) > (80 if after_doc_type else 40) or (
                     read_marker(text, after_break=True) and not text.startswith("-")):
                 return []
             out.append(i)

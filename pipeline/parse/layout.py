@@ -62,6 +62,13 @@ class Block:
             no = line_no
         return no
 
+    def tail(self, start: int) -> "Block":
+        """The block from character `start` on, with its line numbers."""
+        out = Block(marker=None, text=self.text[start:])
+        first = self.line_at(start)
+        out.spans = [(0, first)] + [(off - start, no) for off, no in self.spans if off > start]
+        return out
+
     def append(self, text: str, line_no: int) -> None:
         if self.text:
             self.text += " "
@@ -98,12 +105,14 @@ def mark_furniture(lines: list[Line]) -> None:
         if _PAGE_NUMBER.match(line.text) and blank_near(i):
             line.skip = True
             continue
-        key = " ".join(fold(line.text).split())
+        # a running header may carry the page number: compare with digits masked
+        key = re.sub(r"\d+", "#", " ".join(fold(line.text).split()))
         if len(key) >= 8 and not read_marker(line.text, after_break=True):
             counts.setdefault(key, []).append(i)
     for key, where in counts.items():
         if len(where) >= 2 and any(blank_near(i) for i in where) and not key.startswith(("- ", "+ ")):
-            for i in where[1:]:
+            numbered = len({lines[i].text for i in where}) > 1      # "... Trang 1", "... Trang 2"
+            for i in where if numbered else where[1:]:
                 if blank_near(i):
                     lines[i].skip = True
 
@@ -150,7 +159,7 @@ def _unconfuse_roman(s: str) -> str:
 
 def starts_upper(text: str) -> bool:
     t = text.lstrip(" “\"'(«‘")
-    return bool(t) and (t[0].isupper() or t[0].isdigit())
+    return bool(t) and t[0].isupper()
 
 
 def read_marker(text: str, *, after_break: bool, expect_roman: int | None = None,
@@ -175,7 +184,9 @@ def read_marker(text: str, *, after_break: bool, expect_roman: int | None = None
                 return Marker("part" if part else "roman", written, value), m.end()
         elif titled and (digit_romans or not _DIGIT_ROMAN.match(written)):
             value = roman_value(_unconfuse_roman(written))
-            if value is not None and value == expect_roman:
+            # the numeral expected next, or the one after it when OCR lost a heading
+            if value is not None and expect_roman and (value == expect_roman or (
+                    value == expect_roman + 1 and not _DIGIT_ROMAN.match(written))):
                 return Marker("part" if part else "roman", to_roman(value), value), m.end()
     m = _DOTTED.match(text)
     if m:
@@ -215,10 +226,14 @@ def read_marker(text: str, *, after_break: bool, expect_roman: int | None = None
 
 
 def has_real_romans(lines: list["Line"]) -> bool:
-    """Does the document number its parts with well-written Roman numerals (I., II., ...)?"""
+    """Does the document number its parts with Roman numerals? Evidence is a heading in
+    capitals numbered with a Roman numeral or a look-alike that is not only digits ("I.",
+    "HI.", "1V"); only then may "11." be read as II."""
     for line in lines:
         m = _ROMANISH.match(line.text)
-        if m and m.group(2) in ("II", "III", "IV", "V", "VI") and is_upper_text(line.text[m.end():][:40]):
+        if not m or _DIGIT_ROMAN.match(m.group(2)) or not is_upper_text(line.text[m.end():][:40]):
+            continue
+        if roman_value(m.group(2)) or roman_value(_unconfuse_roman(m.group(2))):
             return True
     return False
 
@@ -240,11 +255,21 @@ def typical_width(lines: list[Line]) -> float:
     return float(lengths[int(len(lengths) * 0.75)] if len(lengths) > 3 else statistics.median(lengths))
 
 
+_OPEN_ENDS = {"của", "theo", "và", "với", "về", "các", "những", "cho", "tại", "ngày", "năm",
+              "trong", "đến", "từ", "là", "được", "có", "đã", "để", "nhằm", "thuộc"}
+
+
+_KIND_ENDS = {"định", "thị", "hoạch", "quyết", "tư", "dẫn", "báo", "văn", "luật", "lệnh", "trình", "án", "luận"}
+
+
 def is_heading_text(rest: str) -> bool:
-    """A title rather than a sentence: short, not ending a sentence."""
+    """A title rather than a sentence: short, not ending a sentence nor in mid-phrase
+    ("... theo Nghị định số" goes on on the next line)."""
     words = rest.split()
-    if not words:
+    if not words or words[-1].lower() in _OPEN_ENDS:
         return False
+    if len(words) > 1 and words[-1].lower() == "số" and words[-2].lower() in _KIND_ENDS:
+        return False                    # "... theo Nghị định số" (but "Dinh dưỡng và dân số")
     if is_upper_text(rest):
         return len(words) <= 25
     return len(words) <= 12 and not rest.rstrip().endswith((".", ";", ",")) or (
@@ -277,6 +302,9 @@ def build_blocks(lines: list[Line], start: int = 0, end: int | None = None) -> l
         if found:
             marker, at = found
             if marker.style == "roman":
+                if marker.value <= last_roman and is_upper_text(text[at:][:40]):
+                    # Parts run in sequence: a second "I." is II misread ("II." read as "I.").
+                    marker = Marker("roman", to_roman(last_roman + 1), last_roman + 1)
                 last_roman = marker.value
             rest = text[at:].strip()
             cur = Block(marker=marker, text="")
@@ -314,15 +342,17 @@ def _continues(cur: Block, text: str, prev: str, gap: bool, width: float) -> boo
     if cur.heading:
         if cur.upper and is_upper_text(text) and not gap:
             return True                 # "I. MỤC ĐÍCH," / "YÊU CẦU"
+        if first.isdigit() and not ends_sentence(prev):
+            return True
         return lower_start and not prev.rstrip().endswith((".", ":", ";"))
     if is_upper_text(text) and not cur.upper and len(text.split()) <= 12:
         return False                    # a heading line after a paragraph
     if lower_start:
         return True
+    if first.isdigit() and not prev.rstrip().endswith((".", ";")):
+        return True                     # "... phí:\n15.600 triệu đồng" (numbering was ruled out)
     if ends_sentence(prev):
         return False
-    if first.isdigit():
-        return True                     # "... đạt\n100%" ; numbering was ruled out already
     if len(prev) < 0.6 * width and not prev.rstrip().endswith((",", "-", "–")):
         return False                    # a short last line ended the paragraph
     return True

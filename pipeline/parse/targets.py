@@ -147,7 +147,7 @@ def _qualifiers_before(masked: str, at: int):
 
 # --------------------------------------------------------------------------- indicators
 
-def clean_indicator(text: str) -> str:
+def clean_indicator(text: str, keep_links: bool = False) -> str:
     """An indicator without numbering, lead words ("Phấn đấu", "Đến năm 2025,"), qualifiers and
     link words at its ends, or surrounding punctuation."""
     lex = lexicon()
@@ -171,7 +171,7 @@ def clean_indicator(text: str) -> str:
         if q and q.end() == len(f.rstrip()):
             s = s[:q.start(1)]
             continue
-        for lm in link.finditer(f):
+        for lm in ([] if keep_links else link.finditer(f)):
             if lm.end() == len(f.rstrip()) and (lm.start() == 0 or f[lm.start() - 1] == " "):
                 s = s[:lm.start()]
                 break
@@ -216,7 +216,7 @@ def read_targets(block: Block, number, *, strict: bool) -> list[Target]:
     folded = fold(text)
     quantities = _drop_label_numbers(text, quantities)
     if not strict:
-        quantities = [q for q in quantities if q.qualifier or _target_sentence(folded, q.num_start)]
+        quantities = [q for q in quantities if q.qualifier or _target_sentence(text, q.start)]
         if not quantities:
             return []
     targets: list[Target] = []
@@ -243,6 +243,11 @@ def read_targets(block: Block, number, *, strict: bool) -> list[Target]:
                 else len(text)
             local_from = max(local_from, bo.end())
         local = pre[local_from:]
+        new_clause = qi == 0 or bool(hard)
+        cue = lexicon().lrx("grammar", "target_cue")
+        stripped = clean_indicator(local, keep_links=True)
+        if any(m.end() == len(lower(stripped)) for m in cue.finditer(lower(stripped))) and "," in stripped:
+            local = local[local.rfind(",") + 1:]     # "Củng cố ..., bảo đảm 100% thôn có ..."
         tgt = _make(q, text, block, number=None)
         if main is not None and (q.start < breakdown_until or parent_mode):
             tgt.indicator = _label(local) or _value_first(text, q, next_start, "")
@@ -261,14 +266,15 @@ def read_targets(block: Block, number, *, strict: bool) -> list[Target]:
         indicator = _label(local)
         colon_form = ":" in local and not clean_indicator(local.rsplit(":", 1)[1])
         if not indicator:
-            if main is not None and qi > 0:
+            if main is not None and not new_clause:
                 indicator = main.indicator          # "tăng 6% so với năm 2024": the same indicator
             else:
                 indicator = _value_first(text, q, next_start, "")
-        elif not colon_form and len(indicator.split()) <= 4 and (main is None or qi == 0):
+        elif not colon_form and len(indicator.split()) <= 6 and new_clause and not _has_head(indicator):
             post = _post_text(text, q, next_start)
             if post:
-                indicator = _value_first(text, q, next_start, indicator)
+                # a verb before the number, its object after it: "Trồng mới 12 ha rừng"
+                indicator = _value_first(text, q, next_start, clean_indicator(local, keep_links=True))
         if not indicator:
             prev_end = q.end
             continue
@@ -311,10 +317,16 @@ def _paren_close(folded: str, at: int) -> int:
     return k if k >= 0 else len(folded)
 
 
-def _target_sentence(folded: str, at: int) -> bool:
-    start = max(folded.rfind(".", 0, at), folded.rfind(";", 0, at)) + 1
-    sentence = folded[start:at]
-    return "phan dau" in sentence or "chi tieu" in sentence
+def _target_sentence(text: str, at: int) -> bool:
+    """Outside target sections: does the sentence before a quantity read as a target?"""
+    lex = lexicon()
+    low = lower(text)
+    start = max(low.rfind(".", 0, at), low.rfind(";", 0, at)) + 1
+    sentence = low[start:at]
+    if lex.lrx("grammar", "target_sentence").search(sentence):
+        return True
+    cue = lex.lrx("grammar", "target_cue")
+    return any(m.end() == len(sentence.rstrip()) for m in cue.finditer(sentence))
 
 
 def _split_label(local: str) -> tuple[str, str]:
@@ -328,6 +340,12 @@ def _split_label(local: str) -> tuple[str, str]:
     if not label or not sub or any(ch.isdigit() for ch in sub):
         return "", ""
     return label, sub
+
+
+def _has_head(indicator: str) -> bool:
+    """Does the indicator start with a noun that names a complete indicator ("Tỷ lệ ...")?"""
+    m = lexicon().lrx("grammar", "indicator_head").match(lower(indicator))
+    return bool(m) and m.start() == 0
 
 
 def _label(local: str) -> str:
