@@ -84,9 +84,11 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
     return result
 
 
-def write_outputs(result: DocumentResult, outdir: Path, options: ProcessOptions) -> dict[str, Path]:
-    """Write the requested formats as OUTDIR/<stem>.<ext>, each file atomically."""
-    stem = output_stem(result.path)
+def write_outputs(result: DocumentResult, outdir: Path, options: ProcessOptions, *,
+                  name: str | None = None) -> dict[str, Path]:
+    """Write the requested formats as OUTDIR/<stem>.<ext>, each file atomically.
+    `name` (a batch's output name, may hold subfolders: "2024/plan") replaces the stem."""
+    stem = name or output_stem(result.path)
     written: dict[str, Path] = {}
     for fmt in options.formats:
         dest = outdir / f"{stem}.{fmt}"

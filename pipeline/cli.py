@@ -14,6 +14,9 @@ from pathlib import Path
 from . import __version__
 from .errors import ExitCode, SohoaError, UsageError, exit_code_for
 
+DIFF_FORMATS = ("md", "json", "csv", "html")     # pipeline.export.diff_formats.DIFF_FORMATS
+TARGET_FORMATS = ("csv", "jsonl")                # pipeline.export.targets.TARGET_FORMATS
+
 EPILOG = """\
 exit codes:
   0  every input done
@@ -38,20 +41,69 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"sohoa {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
+    # How raw inputs are read: shared by every command that may process a source document.
+    reading = argparse.ArgumentParser(add_help=False)
+    reading.add_argument("--lang", default="vie", help="Tesseract language for scans (default: vie)")
+    reading.add_argument("--psm", type=int, default=3, help="Tesseract page segmentation mode (default: 3)")
+
     pr = sub.add_parser(
-        "process", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
+        "process", parents=[common, reading], formatter_class=argparse.RawDescriptionHelpFormatter,
         help="OCR, restore and parse documents; write json/docx/txt",
         description="Process scans (.png .jpg .jpeg .tif .tiff .pdf) and old OCR text (.txt) into "
-                    "OUTDIR/<name>.json (sohoa.plan/1), .docx and .txt. Folders are walked recursively.",
+                    "OUTDIR/<name>.json (sohoa.plan/1), .docx and .txt. Folders are walked recursively; "
+                    "a file found in a folder keeps its place below it (scans/2024/p1.png -> "
+                    "OUTDIR/2024/p1.json).\n\n"
+                    "A manifest in OUTDIR (sohoa-manifest.sqlite) makes runs resumable: a rerun skips inputs "
+                    "whose content and options have not changed and whose outputs are still there, and "
+                    "finishes what an interrupted run left. Each run writes OUTDIR/report.csv and "
+                    "report.html (status, pages, targets, confidence of every input).",
         epilog=EPILOG)
     pr.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders")
     pr.add_argument("-o", "--outdir", default="output", help="output folder (default: output/)")
     pr.add_argument("--formats", default="json,docx,txt",
                     help="comma-separated output formats among json, docx, txt (default: all three)")
-    pr.add_argument("--lang", default="vie", help="Tesseract language for scans (default: vie)")
-    pr.add_argument("--psm", type=int, default=3, help="Tesseract page segmentation mode (default: 3)")
     pr.add_argument("--review", action="store_true",
                     help="DOCX review mode: highlight low-confidence changes, original OCR in a comment")
+    pr.add_argument("-j", "--jobs", type=positive_int, default=None, metavar="N",
+                    help="processes to use (default: the number of cores); several files run in parallel, "
+                         "a single file's pages do")
+    pr.add_argument("--force", action="store_true",
+                    help="redo every input, even those the manifest says are done and unchanged")
+
+    df = sub.add_parser(
+        "diff", parents=[common, reading], formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="compare two plans: which targets changed, were added or removed",
+        description="Compare two plans, typically one year's and the next. OLD and NEW are plan JSON files "
+                    "written by `sohoa process`, or source documents (processed first; nothing is written).\n\n"
+                    "Targets and their breakdown items are matched across the plans by indicator (renumbered, "
+                    "reordered, reworded a little or damaged by OCR), unit and value, each at most once; each is "
+                    "changed, unchanged, added or removed, with old, new, delta and percent change (units of one "
+                    "kind, e.g. triệu đồng and tỷ đồng, are converted; delta is in NEW's unit). Sections added or "
+                    "removed are listed too.",
+        epilog=EPILOG)
+    df.add_argument("old", metavar="OLD", help="the earlier plan (.json) or document")
+    df.add_argument("new", metavar="NEW", help="the later plan (.json) or document")
+    df.add_argument("--format", choices=DIFF_FORMATS, default=None,
+                    help="md (a readable table), json (the diff contract), csv (one row per change) or html "
+                         "(a page to open in a browser); default: from the -o file's extension, else md")
+    df.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+
+    tg = sub.add_parser(
+        "targets", parents=[common, reading], formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="export the targets of plans as CSV or JSON lines",
+        description="One row per target and per breakdown item, across all the inputs: document, year, "
+                    "locality, number, indicator, value, value_max, unit, qualifier, parent, line. INPUTs are "
+                    "plan JSON files written by `sohoa process`, source documents (processed first; nothing "
+                    "else is written), or folders of either (walked recursively; a document with its plan "
+                    "JSON beside it counts once).",
+        epilog=EPILOG)
+    tg.add_argument("inputs", nargs="+", metavar="INPUT", help="plan JSON files, documents or folders")
+    tg.add_argument("--format", choices=TARGET_FORMATS, default=None,
+                    help="csv or jsonl (one JSON object per line); default: from the -o file's extension, else csv")
+    tg.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    tg.add_argument("--excel", action="store_true",
+                    help="CSV for Excel in a Vietnamese locale: UTF-8 with a byte order mark, ';' between "
+                         "fields, ',' as the decimal mark")
 
     rs = sub.add_parser(
         "restore", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -65,6 +117,16 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -76,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_process(args)
         if args.command == "restore":
             return cmd_restore(args)
+        if args.command == "diff":
+            return cmd_diff(args)
+        if args.command == "targets":
+            return cmd_targets(args)
         raise UsageError(f"unknown command {args.command!r}")
     except KeyboardInterrupt:
         print("sohoa: interrupted", file=sys.stderr)
@@ -112,11 +178,85 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 def cmd_process(args) -> int:
     from .api import ProcessOptions
-    from .batch import run_batch
+    from .batch import default_jobs, run_batch
 
     options = ProcessOptions(outdir=Path(args.outdir), formats=parse_formats(args.formats), lang=args.lang,
-                             psm=args.psm, tone_style=args.tone_style, review=args.review)
+                             psm=args.psm, tone_style=args.tone_style, review=args.review,
+                             jobs=args.jobs or default_jobs(), force=args.force)
     return run_batch([Path(p) for p in args.inputs], options, verbose=args.verbose)
+
+
+def reading_options(args):
+    """ProcessOptions for commands that may process a source document without writing it."""
+    from .api import ProcessOptions
+    return ProcessOptions(outdir=None, lang=args.lang, psm=args.psm, tone_style=args.tone_style)
+
+
+def output_format(args, choices: tuple[str, ...], default: str) -> str:
+    """--format, else the -o file's extension when it names a format, else `default`."""
+    if args.format:
+        return args.format
+    ext = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+    return ext if ext in choices else default
+
+
+def emit(text: str, output: str | None) -> None:
+    """Write to FILE atomically, or to standard output as UTF-8 whatever the locale."""
+    if output:
+        from .export.atomic import write_text
+        write_text(output, text)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+
+
+def cmd_diff(args) -> int:
+    from .export.diff import diff_plans
+    from .export.diff_formats import render
+    from .export.plan_inputs import load_plan
+
+    options = reading_options(args)
+    old = load_plan(args.old, options)
+    new = load_plan(args.new, options)
+    diff = diff_plans(old, new, old_label=args.old, new_label=args.new)
+    emit(render(diff, output_format(args, DIFF_FORMATS, "md")), args.output)
+    s = diff["summary"]
+    sections = diff["sections"]
+    print(f"sohoa: {s['changed']} changed, {s['unchanged']} unchanged, {s['added']} added, {s['removed']} removed"
+          f" target(s); {sum(x['change'] == 'added' for x in sections)} section(s) added, "
+          f"{sum(x['change'] == 'removed' for x in sections)} removed"
+          + (f" -> {args.output}" if args.output else ""), file=sys.stderr)
+    return ExitCode.OK
+
+
+def cmd_targets(args) -> int:
+    from .errors import MissingDependencyError
+    from .export.plan_inputs import expand_plan_inputs, load_plan
+    from .export.targets import render_targets, target_rows
+
+    fmt = output_format(args, TARGET_FORMATS, "csv")
+    if args.excel and fmt != "csv":
+        raise UsageError("--excel applies to CSV output only", hint="drop --excel, or use --format csv")
+    inputs = expand_plan_inputs([Path(p) for p in args.inputs])
+    if not inputs:
+        raise UsageError("no plan JSON or document found in " + ", ".join(args.inputs),
+                         hint="give plan .json files written by `sohoa process`, documents, or folders of them")
+    options = reading_options(args)
+    rows, failed = [], 0
+    for path in inputs:
+        try:
+            rows.extend(target_rows(load_plan(path, options), document=str(path)))
+        except MissingDependencyError:
+            raise
+        except SohoaError as e:
+            failed += 1
+            report(e, args)
+    emit(render_targets(rows, fmt, excel=args.excel), args.output)
+    print(f"sohoa: {len(rows)} target row(s) from {len(inputs) - failed} document(s)"
+          + (f", {failed} failed" if failed else "") + (f" -> {args.output}" if args.output else ""),
+          file=sys.stderr)
+    return ExitCode.INPUT_FAILED if failed else ExitCode.OK
 
 
 def cmd_restore(args) -> int:

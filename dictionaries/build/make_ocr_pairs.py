@@ -29,6 +29,31 @@ FOLDERS = [("vn-legal-admin/tvpl-local", 5), ("vn-legal-admin/site-pages", 2),
 PROFILES = ["clean", "office", "poor"]
 SIZES = [12.0, 13.0, 13.5, 14.0]
 
+# Variant 2 widens what the channel sees, so that it generalises to real archive scans:
+# Times-like fonts (documents are set in Times New Roman; TeX Gyre Termes and FreeSerif are
+# close clones with full Vietnamese coverage: Debian fonts-texgyre, fonts-freefont-ttf) and two
+# extra degradations made on top of the renderer's: an old black-and-white copier ("copy":
+# blurred, then thresholded) and a 150 dpi JPEG scan ("lowres").
+synth_scan.FAMILIES.update({"termes": "TeX Gyre Termes", "freeserif": "FreeSerif"})
+PROFILES_V2 = ["clean", "office", "poor", "copy", "lowres"]
+FONTS_V2 = ["termes", "liberation", "freeserif", "dejavu"]
+SIZES_V2 = [11.5, 12.0, 13.0, 13.5, 14.0]
+EXTRA_PROFILES = {
+    "copy": dict(skew=0.8, blur=1.0, noise=4.0, light=0.05, ink=1, jpeg=0, scale=0.75, threshold=150),
+    "lowres": dict(skew=1.0, blur=0.6, noise=5.0, light=0.10, ink=0, jpeg=60, scale=0.5),
+}
+
+
+def degrade(img, profile: str, rnd):
+    """The renderer's degradations, plus thresholding for the extra 'copy' profile."""
+    if profile in synth_scan.PROFILES:
+        return synth_scan.degrade(img, synth_scan.PROFILES[profile], rnd)
+    p = EXTRA_PROFILES[profile]
+    a = synth_scan.degrade(img, p, rnd)
+    if p.get("threshold"):
+        a = ((a >= p["threshold"]) * 255).astype(a.dtype)
+    return a
+
 
 def page_lines(lines, size_pt, font):
     """The source lines, wrapped as the renderer wraps them, that fit on one page."""
@@ -63,7 +88,10 @@ def main():
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--start", type=int, default=0, help="first page id (to split work between processes)")
     ap.add_argument("--step", type=int, default=1)
+    ap.add_argument("--variant", type=int, default=1, choices=(1, 2),
+                    help="1: the renderer's profiles and fonts; 2: more fonts and degradations")
     a = ap.parse_args()
+    prefix = "s" if a.variant == 1 else "t"
     data, out = Path(a.data), Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     docs = {f: sorted((data / f).glob("*.txt")) for f, _ in FOLDERS}
@@ -73,11 +101,15 @@ def main():
     for i in range(a.pages):
         folder = rnd.choices([f for f, _ in FOLDERS], weights)[0]
         doc = rnd.choice(docs[folder])
-        plan.append((i, doc, rnd.random(), PROFILES[i % 3], "liberation" if (i // 3) % 2 == 0 else "dejavu",
-                     SIZES[(i // 6) % len(SIZES)], rnd.randrange(1 << 30)))
-    meta = open(out / f"pairs.{a.start}.tsv", "a", encoding="utf-8")
+        if a.variant == 1:
+            plan.append((i, doc, rnd.random(), PROFILES[i % 3], "liberation" if (i // 3) % 2 == 0 else "dejavu",
+                         SIZES[(i // 6) % len(SIZES)], rnd.randrange(1 << 30)))
+        else:
+            plan.append((i, doc, rnd.random(), PROFILES_V2[i % 5], FONTS_V2[(i // 5) % 4],
+                         SIZES_V2[(i // 20) % 5], rnd.randrange(1 << 30)))
+    meta = open(out / f"pairs.{prefix}{a.start}.tsv", "a", encoding="utf-8")
     for i, doc, pos, profile, font, size, seed in plan[a.start::a.step]:
-        pid = f"s{i:05d}"
+        pid = f"{prefix}{i:05d}"
         if (out / f"{pid}.vie.txt").exists():
             continue
         lines = [l for l in doc.read_text(encoding="utf-8").split("\n") if l.strip()]
@@ -87,7 +119,7 @@ def main():
             continue
         (out / f"{pid}.src.txt").write_text("\n".join(text) + "\n", encoding="utf-8")
         img = synth_scan.render_pages(text, size_pt=size, font=font)[0]
-        arr = synth_scan.degrade(img, synth_scan.PROFILES[profile], random.Random(seed))
+        arr = degrade(img, profile, random.Random(seed))
         with tempfile.TemporaryDirectory() as tmp:
             png = os.path.join(tmp, "p.png")
             synth_scan.cv2.imwrite(png, arr)

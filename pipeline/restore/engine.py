@@ -1,40 +1,217 @@
-"""The restoration engine (first version: normalisation only).
+"""The restoration engine: a noisy-channel decoder over each paragraph.
 
-NFC and one tone-mark placement for every syllable; the noisy-channel decoder replaces this.
+1. Detect the input's condition from its letters: legacy OCR (an English model wrote next to no
+   Vietnamese letters outside Latin-1) uses the `eng` channel; Vietnamese OCR and clean text use
+   the `vie` channel, in which a word is almost always what it seems.
+2. Split each paragraph (lines between blank lines: context carries across line breaks) into
+   slots: punctuation and numbers are fixed; each word gets candidate syllables from the channel
+   (channel.py), plus itself.
+3. Decode with the trigram LM (decoder.py), then write the chosen words back in the places of
+   the originals, with the original's case, leaving every other character of the line alone.
 """
 from __future__ import annotations
 
+import math
+import re
+import threading
+from dataclasses import dataclass
 from functools import lru_cache
 
-from ..model import RawText, RestoredLine, RestoredText, RestoredToken
-from .tokens import split_line
-from .vietnamese import normalise_text
+import numpy as np
+
+from ..model import RawLine, RawText, RestoredLine, RestoredText, RestoredToken
+from ..resources import dictionaries_dir
+from .channel import Channel
+from .decoder import Weights, decode
+from .lm import LanguageModel
+from .tokens import CODE, NUM, core_class, punct_tokens, split_line
+from .vietnamese import is_vietnamese_shape, place_tone
+
+# Letters of Vietnamese outside Latin-1: an English OCR model (almost) never writes them.
+VIETNAMESE_ONLY = set("ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĩũ")
+LEGACY_MAX_SHARE = 0.12   # below this share of words with such letters, the text is legacy OCR
+
+
+@dataclass
+class Settings:
+    """Decoder settings per condition (tuned on held-out pages by benchmarks/restore.py)."""
+    weights: Weights
+    keep_logp: float          # channel log-prob of leaving a word that is not in the vocabulary as it is
+    max_candidates: int = 10
+    restore_mixed: bool = False   # try words with digits in them (t6 -> tổ, x4 -> xã)
+
+
+SETTINGS = {
+    "eng": Settings(Weights(lm=1.0, channel=1.0, pair_bonus=0.5), keep_logp=-9.0, restore_mixed=True),
+    "vie": Settings(Weights(lm=1.0, channel=1.0, pair_bonus=0.5), keep_logp=-1.0),
+}
+
+
+@dataclass
+class Slot:
+    ids: np.ndarray
+    ch: np.ndarray
+    outs: list            # output word per candidate (None: keep the original)
+    where: tuple | None   # (line index, piece index) of a word slot
+
+
+def detect_condition(raw: RawText) -> str:
+    words = [p.core for line in raw.lines for p in split_line(line.text) if p.core.isalpha()]
+    if not words:
+        return "clean"
+    share = sum(1 for w in words if VIETNAMESE_ONLY & set(w.lower())) / len(words)
+    if share < LEGACY_MAX_SHARE:
+        return "legacy"
+    return "vietnamese" if any(line.confidences for line in raw.lines) else "clean"
+
+
+def apply_case(pattern: str, word: str, heading: bool) -> str:
+    letters = [c for c in pattern if c.isalpha()]
+    if not letters:
+        return word.upper() if heading else word
+    upper = sum(c.isupper() for c in letters)
+    if (len(letters) >= 2 and upper >= 0.6 * len(letters)) or (heading and upper == len(letters)):
+        return word.upper()
+    first = next((c for c in pattern if c.isalnum()), "")
+    if first.isupper() or (first.isdigit() and heading):
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def is_heading(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 class Engine:
     def __init__(self, style: str = "new"):
+        folder = dictionaries_dir()
         self.style = style
+        self.lm = LanguageModel(folder / "lm.npz")
+        vocab = self.lm.vocab
+        cand_ids = [i for i, w in enumerate(vocab)
+                    if w.isalpha() and (is_vietnamese_shape(w) or self.lm.word_counts[i] >= 20)]
+        self.candidate_set = set(cand_ids)
+        self.channels = {kind: Channel(kind, folder, vocab, cand_ids) for kind in SETTINGS}
+        self._slot_cache: dict[tuple[str, str], tuple] = {}
+        self._lock = threading.Lock()
 
+    # ------------------------------------------------------------------ public
     def restore(self, raw: RawText) -> RestoredText:
-        lines = []
-        for raw_line in raw.lines:
-            pieces = split_line(raw_line.text)
-            confs = raw_line.confidences or []
-            tokens = []
-            out, pos = [], 0
-            for i, p in enumerate(pieces):
-                new = normalise_text(p.core, self.style)
-                tokens.append(RestoredToken(text=new, original=p.core, confidence=1.0 if new == p.core else 0.9,
-                                            start=p.start, end=p.end,
-                                            ocr_confidence=confs[i] if i < len(confs) else None))
-                out.append(raw_line.text[pos:p.start])
-                out.append(new)
-                pos = p.end
-            out.append(raw_line.text[pos:])
-            lines.append(RestoredLine(text="".join(out), original=raw_line.text, tokens=tokens, page=raw_line.page))
-        return RestoredText(lines=lines, condition="clean")
+        condition = detect_condition(raw)
+        kind = "eng" if condition == "legacy" else "vie"
+        out_lines: list[RestoredLine | None] = [None] * len(raw.lines)
+        for para in self._paragraphs(raw.lines):
+            self._restore_paragraph(raw.lines, para, kind, out_lines)
+        for i, line in enumerate(raw.lines):
+            if out_lines[i] is None:
+                out_lines[i] = RestoredLine(text=line.text, original=line.text, tokens=[], page=line.page)
+        return RestoredText(lines=out_lines, condition=condition)
+
+    # ------------------------------------------------------------------ internals
+    @staticmethod
+    def _paragraphs(lines: list[RawLine]):
+        para: list[int] = []
+        for i, line in enumerate(lines):
+            if line.text.strip():
+                para.append(i)
+            elif para:
+                yield para
+                para = []
+        if para:
+            yield para
+
+    def _restore_paragraph(self, lines, para, kind, out_lines):
+        settings = SETTINGS[kind]
+        slots: list[Slot] = []
+        pieces_of: dict[int, list] = {}
+        for li in para:
+            pieces = split_line(lines[li].text)
+            pieces_of[li] = pieces
+            for pi, piece in enumerate(pieces):
+                for t in punct_tokens(piece.prefix):
+                    slots.append(self._fixed(t))
+                if piece.core:
+                    slots.append(self._word_slot(piece.core, kind, settings, (li, pi)))
+                for t in punct_tokens(piece.suffix):
+                    slots.append(self._fixed(t))
+        choice, conf = decode(self.lm, [s.ids for s in slots], [s.ch for s in slots], settings.weights)
+        chosen: dict[tuple, tuple] = {}
+        for s, c, p in zip(slots, choice, conf):
+            if s.where is not None:
+                chosen[s.where] = (s.outs[c], p)
+        for li in para:
+            line = lines[li]
+            heading = is_heading(line.text)
+            confs = line.confidences or []
+            tokens, parts, pos = [], [], 0
+            for pi, piece in enumerate(pieces_of[li]):
+                if not piece.core:
+                    continue
+                out, p = chosen.get((li, pi), (None, 1.0))
+                text = piece.core if out is None else self._render(piece.core, out, heading)
+                tokens.append(RestoredToken(text=text, original=piece.core, confidence=round(float(p), 4),
+                                            start=piece.start, end=piece.end,
+                                            ocr_confidence=confs[pi] if pi < len(confs) else None))
+                parts.append(line.text[pos:piece.start])
+                parts.append(text)
+                pos = piece.end
+            parts.append(line.text[pos:])
+            out_lines[li] = RestoredLine(text="".join(parts), original=line.text, tokens=tokens, page=line.page)
+
+    def _render(self, original: str, word: str, heading: bool) -> str:
+        word = place_tone(word, self.style)
+        if place_tone(original.lower(), self.style) == word:
+            return place_tone(original, self.style)   # unchanged but for tone placement
+        return apply_case(original, word, heading)
+
+    def _fixed(self, token: str) -> Slot:
+        return Slot(np.array([self.lm.id_of(token)]), np.zeros(1), [None], None)
+
+    def _word_slot(self, core: str, kind: str, settings: Settings, where) -> Slot:
+        key = (core, kind)
+        cached = self._slot_cache.get(key)
+        if cached is None:
+            cached = self._candidates(core, kind, settings)
+            with self._lock:
+                self._slot_cache[key] = cached
+        ids, ch, outs = cached
+        return Slot(ids, ch, outs, where)
+
+    def _candidates(self, core: str, kind: str, settings: Settings):
+        cls = core_class(core)
+        lm = self.lm
+        if cls == NUM:
+            return np.array([lm.num]), np.zeros(1), [None]
+        lower = place_tone(core.lower(), "new")
+        if cls == CODE:
+            digits = sum(c.isdigit() for c in core)
+            restorable = (settings.restore_mixed and any(c.isalpha() for c in core) and digits <= 2
+                          and len(core) <= 6 and "/" not in core)
+            if not restorable:
+                return np.array([lm.code]), np.zeros(1), [None]
+            keep_id = lm.code
+        else:
+            keep_id = lm.id_of(lower)
+        cands = self.channels[kind].candidates(lower)[: settings.max_candidates]
+        ids, ch, outs = [], [], []
+        for i, lp in cands:
+            ids.append(i)
+            ch.append(lp)
+            outs.append(lm.vocab[i])
+        if keep_id not in ids:
+            ids.append(keep_id)
+            ch.append(settings.keep_logp if keep_id not in self.candidate_set else min(ch or [0.0]) - 2.0)
+            outs.append(None)
+        return np.array(ids), np.array(ch, dtype=np.float64), outs
 
 
-@lru_cache(maxsize=2)
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
 def get_engine(style: str = "new") -> Engine:
-    return Engine(style)
+    with _engines_lock:
+        if style not in _engines:
+            _engines[style] = Engine(style)
+        return _engines[style]

@@ -36,3 +36,40 @@ def split_line(line: str) -> list[Piece]:
             j -= 1
         pieces.append(Piece(m.start() + i, m.start() + j, word[i:j], word[:i], word[j:]))
     return pieces
+
+
+# ---------------------------------------------------------------------------------------------
+# Language-model tokens. The LM is trained and queried on the same token stream: lower-cased,
+# tone-normalised words; numbers and codes as classes; punctuation marks as tokens of their own,
+# because "năm <num>", "ngày <num>" and "số <code>" are strong context.
+
+NUM = "<num>"
+CODE = "<code>"
+UNK = "<unk>"
+BOS = "<s>"
+EOS = "</s>"
+
+PUNCT_CLASS = {",": ",", ".": ".", ";": ";", ":": ":", "(": "(", ")": ")", "[": "(", "]": ")",
+               '"': '"', "“": '"', "”": '"', "'": '"', "‘": '"', "’": '"', "«": '"', "»": '"',
+               "-": "-", "–": "-", "—": "-", "!": ".", "?": ".", "…": ".", "/": "/"}
+
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*%?$")
+
+
+def punct_tokens(text: str) -> list[str]:
+    """The punctuation tokens of a word's edge ('),' -> [')', ','])."""
+    out: list[str] = []
+    for ch in text:
+        t = PUNCT_CLASS.get(ch)
+        if t and (not out or out[-1] != t):
+            out.append(t)
+    return out
+
+
+def core_class(core: str) -> str | None:
+    """None for a word of letters (the word itself is the token), else <num> or <code>."""
+    if core.isalpha():
+        return None
+    if _NUMBER.match(core):
+        return NUM
+    return CODE

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Restoration accuracy and speed.
+
+    python benchmarks/restore.py [--pages N] [--no-speed]
+
+Accuracy (syllable accuracy by vnscore.py, tone placement ignored):
+- sample: the seed's real legacy OCR (../shared/samples/tam-tien-2024) — for orientation only;
+- held-out pages: ../shared/data/ocr-pairs pages 0250-0299, whose source documents are kept out
+  of the language model and whose pages are kept out of the channel tables (see
+  dictionaries/build/pairs.py): their Tesseract `eng` (legacy) and `vie` readings restored, and
+  their source text restored as clean text (should come out unchanged);
+- generated held-out pages (make_ocr_pairs.py pages numbered a multiple of 10), when present.
+Speed: syllables per second restoring the held-out legacy pages repeated to a long input (one
+process, one core), and the cost of restoring one page's text next to Tesseract reading it.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "dictionaries" / "build"))
+
+import vnscore  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+SAMPLE = SHARED / "samples" / "tam-tien-2024"
+
+
+def restore(text: str) -> str:
+    from pipeline.restore import restore_string
+    return restore_string(text).text
+
+
+def score_pages(pages, kind: str, limit: int | None):
+    gold_all, hyp_all, raw_all = [], [], []
+    for d, pid in pages[:limit]:
+        gold = (d / f"{pid}.src.txt").read_text(encoding="utf-8")
+        src = gold if kind == "clean" else (d / f"{pid}.{kind}.txt").read_text(encoding="utf-8")
+        gold_all.append(gold)
+        raw_all.append(src)
+        hyp_all.append(restore(src))
+    g = "\n".join(gold_all)
+    raw = vnscore.score(g, "\n".join(raw_all))
+    hyp = vnscore.score(g, "\n".join(hyp_all))
+    return raw, hyp
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pages", type=int, default=None, help="at most this many held-out pages per set")
+    ap.add_argument("--generated", type=Path, default=Path("/work/cache/pairs"),
+                    help="folder of make_ocr_pairs.py pages (held-out ones are scored too)")
+    ap.add_argument("--no-speed", action="store_true")
+    ap.add_argument("--confusions", action="store_true", help="print the commonest remaining errors")
+    a = ap.parse_args()
+    import pairs
+
+    t = time.perf_counter()
+    restore("khởi động")
+    print(f"engine load: {time.perf_counter() - t:.2f} s")
+
+    rows = []
+    if SAMPLE.exists():
+        gold = (SAMPLE / "gold.txt").read_text(encoding="utf-8")
+        ocr = (SAMPLE / "ocr.txt").read_text(encoding="utf-8")
+        r0, r1 = vnscore.score(gold, ocr), vnscore.score(gold, restore(ocr))
+        rows.append(("sample tam-tien-2024 (legacy)", r0, r1))
+    shared = pairs.page_ids([pairs.SHARED_PAIRS], heldout=True)
+    for kind, label in (("eng", "legacy"), ("vie", "vie"), ("clean", "clean")):
+        r0, r1 = score_pages(shared, kind, a.pages)
+        rows.append((f"held-out shared pages ({label})", r0, r1))
+    if a.generated.exists():
+        gen = pairs.page_ids([a.generated], heldout=True)
+        if gen:
+            for kind, label in (("eng", "legacy"), ("vie", "vie")):
+                r0, r1 = score_pages(gen, kind, a.pages)
+                rows.append((f"held-out generated pages ({label})", r0, r1))
+    print(f"\n{'set':42} {'syllables':>9} {'raw':>7} {'restored':>9}")
+    for label, r0, r1 in rows:
+        print(f"{label:42} {r1['gold_tokens']:9d} {r0['acc']:7.2%} {r1['acc']:9.2%}")
+        if a.confusions:
+            for (x, y), k in vnscore.confusions(r1, 25):
+                print(f"      {k:4d}  {x} -> {y}")
+
+    if a.no_speed:
+        return
+    from pipeline.model import RawText
+    from pipeline.restore import restore_text
+    from pipeline.restore.engine import get_engine
+    texts = [(d / f"{pid}.eng.txt").read_text(encoding="utf-8") for d, pid in shared]
+    long_text = "\n\n".join(texts * 3)
+    n_syll = len(vnscore.tokens(long_text))
+    get_engine()._slot_cache.clear()
+    t = time.perf_counter()
+    restore_text(RawText.from_string(long_text))
+    dt = time.perf_counter() - t
+    print(f"\nspeed: {n_syll:,} syllables of legacy OCR in {dt:.2f} s = {n_syll / dt:,.0f} syllables/s "
+          f"(cold word cache, one process)")
+    # one page next to Tesseract reading it
+    d, pid = shared[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, str(HERE / "synth_scan.py"), str(d / f"{pid}.src.txt"), f"{tmp}/p",
+                        "--profile", "office"], check=True, capture_output=True)
+        img = sorted(Path(tmp).glob("p-p*.png"))[0]
+        env = dict(os.environ, OMP_THREAD_LIMIT="1")
+        t = time.perf_counter()
+        out = subprocess.run(["tesseract", str(img), "stdout", "-l", "vie"], check=True, capture_output=True,
+                             text=True, env=env).stdout
+        t_ocr = time.perf_counter() - t
+    get_engine()._slot_cache.clear()
+    t = time.perf_counter()
+    restore_text(RawText.from_string(out))
+    t_restore = time.perf_counter() - t
+    print(f"one page: Tesseract vie {t_ocr:.2f} s, restoring its text {t_restore * 1000:.0f} ms "
+          f"({t_restore / t_ocr:.1%} of Tesseract)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Learn the OCR channel from page triples and write its tables to dictionaries/.
+
+    python dictionaries/build/build_channel.py [--pairs DIR ...]
+
+Input: ../shared/data/ocr-pairs (300 pages) and the pages made by make_ocr_pairs.py
+(default /work/cache/pairs; rebuild them with `make_ocr_pairs.py --pages 2400 OUT`), minus the
+held-out pages (pairs.is_heldout). Never the samples.
+
+For each OCR condition (`eng`: the legacy mangling of an English model; `vie`: Tesseract's
+Vietnamese model) it writes:
+  channel-<kind>.tsv     letter emission counts (source letter, emitted string, count), learned
+                         by hard EM: align every (syllable, OCR token) pair with the current
+                         model, recount, three rounds (charmodel.py scores with them);
+  confusions-<kind>.tsv  observed (syllable, OCR token, count) pairs;
+and candidates.npz: for every syllable of the language model's vocabulary, its likely OCR
+renderings (beam search over the letter emissions, plus every observed rendering), stored as an
+inverse table: 64-bit hash of the rendering -> (syllable id, log P(rendering | syllable)).
+"""
+from __future__ import annotations
+
+import argparse
+import heapq
+import math
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import pairs  # noqa: E402
+
+from pipeline.restore.channel import blend_logp, rendering_hash, write_counts  # noqa: E402
+from pipeline.restore.charmodel import END, START, CharModel  # noqa: E402
+from pipeline.restore.lm import LanguageModel  # noqa: E402
+from pipeline.restore.vietnamese import is_vietnamese_shape  # noqa: E402
+
+KINDS = ("eng", "vie")
+# Beam search over emissions: renderings less likely than this are left to the run-time fallback.
+MIN_LOGP = {"eng": -11.0, "vie": -11.0}
+MAX_RENDERINGS = {"eng": 120, "vie": 40}
+LOGP_QUANT = 100.0
+
+
+def train_charmodel(pair_counts: Counter, rounds: int = 3) -> tuple[CharModel, Counter]:
+    model = CharModel({})
+    counts: Counter = Counter()
+    for r in range(rounds):
+        counts = Counter()
+        for (s, o), c in pair_counts.items():
+            for sc, e in model.align(o, s):
+                counts[(sc, e)] += c
+        model = CharModel(dict(counts))
+        print(f"  round {r + 1}: {len(counts)} emission types", file=sys.stderr)
+    return model, counts
+
+
+def renderings(model: CharModel, s: str, min_logp: float, limit: int) -> list[tuple[str, float]]:
+    """The most likely OCR strings of syllable s under the letter model (beam search)."""
+    beam = [("", 0.0)]
+    for sc in START + s + END:
+        options = model.top_emissions(sc, min_logp, limit=10)
+        nxt: dict[str, float] = {}
+        for out, lp in beam:
+            for e, elp in options:
+                v = lp + elp
+                if v < min_logp:
+                    continue
+                key = out + e
+                if v > nxt.get(key, -1e9):
+                    nxt[key] = v
+        beam = heapq.nlargest(limit * 4, nxt.items(), key=lambda x: x[1])
+    return [(o, lp) for o, lp in heapq.nlargest(limit, beam, key=lambda x: x[1]) if o]
+
+
+def candidate_syllables(lm: LanguageModel) -> list[tuple[int, str]]:
+    """Words the restorer may output: Vietnamese syllables and letter-only words (acronyms such as
+    ubnd, hđnd) of the LM vocabulary."""
+    out = []
+    for i, w in enumerate(lm.vocab):
+        if w.startswith("<") or not w.isalpha():
+            continue
+        if is_vietnamese_shape(w) or lm.word_counts[i] >= 20:
+            out.append((i, w))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pairs", type=Path, nargs="*", default=[pairs.SHARED_PAIRS, pairs.DEFAULT_GENERATED])
+    ap.add_argument("--out", type=Path, default=HERE.parent)
+    a = ap.parse_args()
+    t0 = time.time()
+    lm = LanguageModel(a.out / "lm.npz")
+    sylls = candidate_syllables(lm)
+    tables = {}
+    for kind in KINDS:
+        pair_counts = Counter(pairs.syllable_pairs(a.pairs, kind))
+        print(f"{kind}: {sum(pair_counts.values()):,} aligned tokens, {len(pair_counts):,} distinct pairs",
+              file=sys.stderr)
+        model, emissions = train_charmodel(pair_counts)
+        write_counts(a.out / f"channel-{kind}.tsv", emissions,
+                     f"letter emission counts of Tesseract `{kind}` on rendered Vietnamese; "
+                     "built by dictionaries/build/build_channel.py")
+        write_counts(a.out / f"confusions-{kind}.tsv", pair_counts,
+                     f"observed (syllable, Tesseract `{kind}` token) pairs on rendered pages; "
+                     "built by dictionaries/build/build_channel.py")
+        by_syll: dict[str, Counter] = {}
+        for (s, o), c in pair_counts.items():
+            by_syll.setdefault(s, Counter())[o] += c
+        hashes, ids, logps = [], [], []
+        for sid, s in sylls:
+            observed = by_syll.get(s, Counter())
+            total = sum(observed.values())
+            cands = dict(renderings(model, s, MIN_LOGP[kind], MAX_RENDERINGS[kind]))
+            for o in observed:
+                cands.setdefault(o, model.logp(o, s))
+            for o, lp_char in cands.items():
+                lp = blend_logp(observed.get(o, 0), total, lp_char)
+                hashes.append(rendering_hash(o))
+                ids.append(sid)
+                logps.append(lp)
+        h = np.array(hashes, dtype=np.uint64)
+        order = np.argsort(h, kind="stable")
+        tables[kind] = (h[order], np.array(ids, dtype=np.uint16)[order],
+                        np.clip(np.round(-np.array(logps)[order] * LOGP_QUANT), 0, 65535).astype(np.uint16))
+        print(f"  {len(h):,} renderings of {len(sylls):,} syllables ({time.time() - t0:.0f} s)", file=sys.stderr)
+    np.savez_compressed(a.out / "candidates.npz", vocab_size=np.array([lm.V]),
+                        **{f"{k}_{n}": v for k, t in tables.items() for n, v in zip(("hash", "id", "logp"), t)})
+    print(f"wrote {a.out / 'candidates.npz'} ({(a.out / 'candidates.npz').stat().st_size / 1e6:.1f} MB)",
+          file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

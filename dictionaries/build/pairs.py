@@ -1,0 +1,92 @@
+"""Aligned (source syllable, OCR token) pairs from page triples, for learning the channel.
+
+A page triple is ID.src.txt (what was printed), ID.eng.txt and ID.vie.txt (what Tesseract read
+with its English and Vietnamese models). Sources: ../shared/data/ocr-pairs (300 pages) and the
+pages made by make_ocr_pairs.py. Tokens are aligned on their bare-letter forms (Levenshtein over
+token sequences); a run of replaced tokens of equal length on both sides is paired in order.
+
+Held-out pages (never trained on, used by benchmarks/restore.py): shared pages 0250-0299 and
+generated pages whose number is a multiple of 10.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+
+from rapidfuzz.distance import Levenshtein  # noqa: E402
+
+from pipeline.restore.tokens import split_line  # noqa: E402
+from pipeline.restore.vietnamese import place_tone, strip_marks  # noqa: E402
+
+SHARED_PAIRS = HERE.parents[2] / "shared" / "data" / "ocr-pairs"
+DEFAULT_GENERATED = Path("/work/cache/pairs")
+
+
+def is_heldout(page_id: str) -> bool:
+    num = int(re.sub(r"\D", "", page_id))
+    if page_id[0] in "st":
+        return num % 10 == 0
+    return 250 <= num <= 299
+
+
+def generated_sources(d: Path) -> dict[str, str]:
+    """page id -> source document, from the pairs*.tsv tables of make_ocr_pairs.py."""
+    out = {}
+    for table in d.glob("pairs*.tsv"):
+        for row in table.read_text(encoding="utf-8").splitlines():
+            parts = row.split("\t")
+            if len(parts) >= 2:
+                out[parts[0]] = parts[1]
+    return out
+
+
+def page_ids(dirs: list[Path], heldout: bool | None = False) -> list[tuple[Path, str]]:
+    """(folder, id) of every complete page triple; heldout=None for all pages. Training pages
+    never come from a held-out document (corpus.heldout_documents)."""
+    from corpus import heldout_documents
+    skip_docs = heldout_documents()
+    out = []
+    for d in dirs:
+        sources = generated_sources(d)
+        for src in sorted(d.glob("*.src.txt")):
+            pid = src.name.split(".")[0]
+            if not (d / f"{pid}.vie.txt").exists() or not (d / f"{pid}.eng.txt").exists():
+                continue
+            if heldout is False and sources.get(pid) in skip_docs:
+                continue
+            if heldout is None or is_heldout(pid) == heldout:
+                out.append((d, pid))
+    return out
+
+
+def cores(text: str) -> list[str]:
+    return [p.core for line in text.split("\n") for p in split_line(line) if p.core]
+
+
+def ocr_key(tok: str) -> str:
+    return strip_marks(tok.lower())
+
+
+def align_tokens(src: list[str], ocr: list[str]):
+    """Yield (source token, OCR token) pairs."""
+    sk = [ocr_key(t) for t in src]
+    ok = [ocr_key(t) for t in ocr]
+    for op in Levenshtein.opcodes(sk, ok):
+        ns, no = op.src_end - op.src_start, op.dest_end - op.dest_start
+        if op.tag == "equal" or (op.tag == "replace" and ns == no):
+            for i in range(ns):
+                yield src[op.src_start + i], ocr[op.dest_start + i]
+
+
+def syllable_pairs(dirs: list[Path], kind: str, heldout: bool | None = False):
+    """(source word lower-cased and tone-normalised, OCR token lower-cased) for word tokens."""
+    for d, pid in page_ids(dirs, heldout):
+        src = cores((d / f"{pid}.src.txt").read_text(encoding="utf-8"))
+        ocr = cores((d / f"{pid}.{kind}.txt").read_text(encoding="utf-8"))
+        for s, o in align_tokens(src, ocr):
+            if s.isalpha():
+                yield place_tone(s.lower()), place_tone(o.lower())

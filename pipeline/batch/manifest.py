@@ -1,0 +1,153 @@
+"""The batch manifest: one SQLite file in OUTDIR that remembers every input and what became of it.
+
+It is what makes runs resumable and idempotent. Only the parent process writes it (workers
+return their results to the parent), in WAL mode, and an input is marked `done` only after all
+of its outputs are on disk, each written atomically. So a run killed at any moment (even with
+SIGKILL) leaves the manifest saying `done` only for inputs whose outputs are complete, and the
+next run redoes the rest.
+
+An input is skipped by a later run when its row is `done`, its content (sha256) and the options
+that shape its outputs are the same, and every output it recorded still exists.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import OutputError
+
+MANIFEST_NAME = "sohoa-manifest.sqlite"
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS inputs (
+    key             TEXT PRIMARY KEY,      -- absolute path of the input file
+    path            TEXT NOT NULL,         -- the path as the last run was given it
+    name            TEXT NOT NULL UNIQUE,  -- output name below OUTDIR, without extension
+    status          TEXT NOT NULL,         -- pending, done or failed
+    sha256          TEXT,                  -- of the content last processed
+    options         TEXT,                  -- fingerprint of the options that shape the outputs
+    error           TEXT,                  -- the message of the last failure
+    error_code      TEXT,                  -- E1xx ... of the last failure
+    pages           INTEGER,
+    targets         INTEGER,               -- top-level targets found
+    breakdown       INTEGER,               -- breakdown items found under them
+    mean_confidence REAL,
+    low_confidence  INTEGER,               -- words flagged for review
+    outputs         TEXT,                  -- JSON {format: path below OUTDIR}
+    timings         TEXT,                  -- JSON {stage: seconds}
+    seconds         REAL,
+    started         TEXT,                  -- ISO times of the last attempt
+    finished        TEXT
+);
+"""
+
+_COLUMNS = ("key", "path", "name", "status", "sha256", "options", "error", "error_code", "pages", "targets",
+            "breakdown", "mean_confidence", "low_confidence", "outputs", "timings", "seconds", "started",
+            "finished")
+
+
+@dataclass
+class Entry:
+    """One row of the manifest."""
+    key: str
+    path: str
+    name: str
+    status: str
+    sha256: str | None = None
+    options: str | None = None
+    error: str | None = None
+    error_code: str | None = None
+    pages: int | None = None
+    targets: int | None = None
+    breakdown: int | None = None
+    mean_confidence: float | None = None
+    low_confidence: int | None = None
+    outputs: dict | None = None
+    timings: dict | None = None
+    seconds: float | None = None
+    started: str | None = None
+    finished: str | None = None
+
+    def outputs_present(self, outdir: Path) -> bool:
+        return bool(self.outputs) and all((outdir / rel).is_file() for rel in self.outputs.values())
+
+
+def iso_now(t: float | None = None) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() if t is None else t))
+
+
+class Manifest:
+    def __init__(self, outdir: Path):
+        self.path = Path(outdir) / MANIFEST_NAME
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, isolation_level=None)   # explicit transactions
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")   # WAL + NORMAL: a killed process loses nothing committed
+            self.db.executescript(_SCHEMA)
+            row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if row is None:
+                self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            elif row[0] != SCHEMA_VERSION:
+                raise OutputError(f"manifest was written by another version of sohoa (schema {row[0]})",
+                                  path=self.path, hint="delete it to start the batch afresh; outputs are kept")
+        except sqlite3.DatabaseError as e:
+            raise OutputError(f"the batch manifest cannot be used: {e}", path=self.path,
+                              hint="delete it to start the batch afresh (outputs are kept), "
+                                   "or choose another folder with -o") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ------------------------------------------------------------------ reading
+
+    def _entry(self, row) -> Entry:
+        d = dict(zip(_COLUMNS, row))
+        for k in ("outputs", "timings"):
+            d[k] = json.loads(d[k]) if d[k] else None
+        return Entry(**d)
+
+    def get(self, key: str) -> Entry | None:
+        row = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM inputs WHERE key=?", (key,)).fetchone()
+        return self._entry(row) if row else None
+
+    def names(self) -> dict[str, str]:
+        """Every output name given so far -> the key of its input."""
+        return dict(self.db.execute("SELECT name, key FROM inputs"))
+
+    # ------------------------------------------------------------------ writing
+
+    def register(self, items: list[tuple[str, str, str]]) -> None:
+        """Record (key, path, name) of inputs about to be considered; new ones start `pending`."""
+        with self._transaction():
+            for key, path, name in items:
+                self.db.execute("INSERT INTO inputs (key, path, name, status) VALUES (?, ?, ?, 'pending') "
+                                "ON CONFLICT(key) DO UPDATE SET path=excluded.path", (key, path, name))
+
+    def record(self, entry: Entry) -> None:
+        """Store what became of one input. Called only once all its outputs are on disk."""
+        values = [json.dumps(v, ensure_ascii=False) if k in ("outputs", "timings") and v is not None else v
+                  for k, v in ((k, getattr(entry, k)) for k in _COLUMNS)]
+        with self._transaction():
+            self.db.execute(f"INSERT OR REPLACE INTO inputs ({', '.join(_COLUMNS)}) "
+                            f"VALUES ({', '.join('?' * len(_COLUMNS))})", values)
+
+    @contextmanager
+    def _transaction(self):
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as e:
+            raise OutputError(f"the batch manifest could not be updated: {e}", path=self.path,
+                              hint="check free disk space and permissions") from None

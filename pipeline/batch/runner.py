@@ -1,0 +1,111 @@
+"""Run the batch's tasks in worker processes, surviving workers that die.
+
+A worker that crashes (killed for lack of memory, a segfault in a native library) breaks the
+whole process pool, and every file then in flight comes back failed, not only the one at fault.
+So the files that were in flight are retried one at a time in a fresh pool: one that crashes
+again, alone, is the culprit and is reported failed; the others are processed normally.
+
+Workers are started with the `forkserver` method: a clean process that does not inherit the
+parent's threads, open manifest or lock file.
+"""
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Callable
+
+from ..errors import InputFileError
+from .worker import init_worker, process_one
+
+
+@dataclass(frozen=True)
+class Task:
+    path: str           # the input, as given
+    key: str            # its manifest key
+    name: str           # output name below OUTDIR
+    outdir: str
+    options: object     # ProcessOptions for this file (its share of the --jobs budget in .jobs)
+
+
+def crash_outcome(task: Task) -> dict:
+    err = InputFileError("processing it made the worker process crash (killed by the system, "
+                         "perhaps for lack of memory, or a fault in a native library)",
+                         path=task.path, hint="check the file opens in an image/PDF viewer; "
+                                               "try it alone with --jobs 1, or on a machine with more memory")
+    return {"path": task.path, "name": task.name, "status": "failed", "error": err.render(),
+            "error_code": err.code, "exit_code": int(err.exit_code), "traceback": None}
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["pipeline.batch.worker"])
+    else:                     # Windows: no fork at all
+        ctx = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker)
+
+
+def _call(task: Task) -> dict:
+    return process_one(task.path, task.name, task.outdir, task.options)
+
+
+def run_tasks(tasks: list[Task], workers: int, on_outcome: Callable[[Task, dict], bool]) -> None:
+    """Process every task; `on_outcome(task, outcome)` is called in the parent as each finishes,
+    in completion order, and returns False to stop the batch (the files in flight still finish
+    and are reported)."""
+    if not tasks:
+        return
+    if workers <= 1 and len(tasks) == 1:
+        # One file: no pool to start (it could not isolate a crash anyway: the crash is the run's).
+        on_outcome(tasks[0], _call(tasks[0]))
+        return
+
+    pending = deque(tasks)
+    suspects: deque[Task] = deque()       # were in flight when the pool broke: retried alone
+    running: dict = {}
+    stopping = False
+    pool = _pool(workers)
+    try:
+        while running or (not stopping and (pending or suspects)):
+            if not stopping:
+                if suspects:
+                    if not running:
+                        task = suspects.popleft()
+                        running[pool.submit(_call, task)] = (task, True)
+                else:
+                    while pending and len(running) < workers:
+                        task = pending.popleft()
+                        running[pool.submit(_call, task)] = (task, False)
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            broken: list[tuple[Task, bool]] = []
+            for future in done:
+                task, alone = running.pop(future)
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    broken.append((task, alone))
+                    continue
+                if not on_outcome(task, outcome):
+                    stopping = True
+            if broken:
+                # The other futures of a broken pool fail too: collect them, start a new pool.
+                for future, (task, alone) in list(running.items()):
+                    if future.done() and not future.cancelled() and future.exception() is None:
+                        if not on_outcome(task, future.result()):   # finished just before the break
+                            stopping = True
+                    else:
+                        broken.append((task, alone))
+                running.clear()
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = _pool(workers)
+                for task, alone in broken:
+                    if alone:
+                        if not on_outcome(task, crash_outcome(task)):
+                            stopping = True
+                    else:
+                        suspects.append(task)
+    finally:
+        pool.shutdown(wait=not running, cancel_futures=True)

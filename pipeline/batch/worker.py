@@ -1,0 +1,89 @@
+"""What a batch worker process does: process one input, write its outputs, report back.
+
+Workers never touch the manifest; they return a plain dict (an "outcome") to the parent, which
+records it once the outputs are on disk. The heavy stages (OpenCV, Tesseract wrapper, the
+restoration engine, the parser, python-docx) are imported once per worker by `init_worker`,
+not once per file.
+"""
+from __future__ import annotations
+
+import time
+import traceback
+from pathlib import Path
+
+from ..errors import ExitCode, SohoaError
+
+
+def warm_up() -> None:
+    """Import and initialise the stages now, so the first file costs no more than the others.
+    Failures are left for the files themselves to report (e.g. a missing Tesseract)."""
+    import importlib
+    for module in ("pipeline.ingest.image", "pipeline.ingest.pdf", "pipeline.ingest.text", "pipeline.ocr.tesseract",
+                   "pipeline.restore.engine", "pipeline.restore.quality", "pipeline.parse",
+                   "pipeline.export.json_plan", "pipeline.export.text", "pipeline.export.docx"):
+        try:
+            importlib.import_module(module)
+        except Exception:   # noqa: BLE001 (reported per file instead)
+            pass
+    try:
+        from ..restore import restore_string
+        restore_string("kế hoạch")          # loads the restoration engine's data once
+    except Exception:   # noqa: BLE001
+        pass
+
+
+def init_worker() -> None:
+    warm_up()
+
+
+def count_targets(plan) -> tuple[int, int]:
+    return len(plan.targets), sum(len(t.breakdown) for t in plan.targets)
+
+
+def process_one(path: str, name: str, outdir: str, options) -> dict:
+    """Process one input and write its outputs as OUTDIR/<name>.<ext>. Never raises for a bad
+    input: the outcome says `done` or `failed` (with the error, its class and exit code)."""
+    from ..api import process_document, write_outputs
+
+    started = time.time()
+    t0 = time.perf_counter()
+    outcome: dict = {"path": path, "name": name, "started": started}
+    try:
+        result = process_document(path, options.with_(outdir=None))
+        t = time.perf_counter()
+        written = write_outputs(result, Path(outdir), options, name=name)
+        result.timings["export"] = round(time.perf_counter() - t, 4)
+        plan = result.plan
+        targets, breakdown = count_targets(plan)
+        outcome.update(
+            status="done", sha256=plan.source.sha256, pages=plan.source.pages, targets=targets,
+            breakdown=breakdown, mean_confidence=plan.quality.mean_confidence,
+            low_confidence=len(plan.quality.low_confidence), timings=result.timings,
+            outputs={fmt: Path(p).relative_to(outdir).as_posix() for fmt, p in written.items()})
+    except SohoaError as e:
+        outcome.update(status="failed", error=e.render() if e.path else f"{path}: {e.render()}", error_code=e.code, exit_code=int(e.exit_code),
+                       error_class=f"{type(e).__module__}:{type(e).__qualname__}", message=e.message, error_path=e.path, hint=e.hint,
+                       traceback=traceback.format_exc())
+    except Exception as e:   # noqa: BLE001 (a bug on one input must not stop the batch)
+        outcome.update(status="failed", error_code="E000", exit_code=int(ExitCode.INTERNAL),
+                       error=f"{path}: internal error: {type(e).__name__}: {e} "
+                             "(this is a bug; rerun with --verbose and report the output)",
+                       traceback=traceback.format_exc())
+    outcome["seconds"] = round(time.perf_counter() - t0, 4)
+    outcome["finished"] = time.time()
+    return outcome
+
+
+def rebuild_error(outcome: dict) -> SohoaError:
+    """The SohoaError a worker reported, as an exception again (to stop the batch with it)."""
+    import importlib
+    from .. import errors
+    module, _, qualname = (outcome.get("error_class") or "").partition(":")
+    try:
+        cls = getattr(importlib.import_module(module), qualname)
+    except (ImportError, AttributeError, ValueError):
+        cls = None
+    if not (isinstance(cls, type) and issubclass(cls, SohoaError)):
+        cls = errors.MissingDependencyError
+    return cls(outcome.get("message") or outcome.get("error") or "failed",
+               path=outcome.get("error_path"), hint=outcome.get("hint"))

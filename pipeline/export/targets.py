@@ -1,0 +1,89 @@
+"""Targets as data for other tools: one row per target and per breakdown item, across documents.
+
+Columns: document, year, locality, number, indicator, value, value_max, unit, qualifier, parent, line.
+`parent` is the indicator of the target a breakdown item belongs to (empty for a target);
+`document` is the source document the plan was made from.
+
+- csv:   UTF-8, `,` separators, `.` as the decimal mark (what scripts and databases expect);
+- csv --excel: what Excel in a Vietnamese locale opens by double-click: a UTF-8 byte order mark
+         (else the diacritics come out garbled), `;` separators (the list separator when `,` is
+         the decimal mark), `,` as the decimal mark, CRLF line ends, and text that Excel would
+         take for a formula (starting with = + - @) guarded with a leading apostrophe;
+- jsonl: one JSON object per line, numbers as JSON numbers.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from ..model import Plan, Target
+
+TARGET_COLUMNS = ["document", "year", "locality", "number", "indicator", "value", "value_max", "unit",
+                  "qualifier", "parent", "line"]
+TARGET_FORMATS = ("csv", "jsonl")
+
+
+def _plain(v):
+    """Whole floats as ints (58000.0 -> 58000); others kept."""
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def target_rows(plan: Plan, document: str | None = None) -> list[dict]:
+    doc = plan.source.path or document or ""
+
+    def row(t: Target, parent: Target | None) -> dict:
+        return {"document": doc, "year": plan.year, "locality": plan.locality, "number": t.number,
+                "indicator": t.indicator, "value": _plain(t.value), "value_max": _plain(t.value_max),
+                "unit": t.unit, "qualifier": t.qualifier, "parent": parent.indicator if parent else None,
+                "line": t.line}
+
+    rows = []
+    for t in plan.targets:
+        rows.append(row(t, None))
+        rows.extend(row(b, t) for b in t.breakdown)
+    return rows
+
+
+def to_jsonl(rows: list[dict]) -> str:
+    return "".join(json.dumps({k: r.get(k) for k in TARGET_COLUMNS}, ensure_ascii=False) + "\n" for r in rows)
+
+
+def _excel_cell(key: str, v) -> str:
+    if v is None:
+        return ""
+    if key in ("value", "value_max") and isinstance(v, (int, float)):
+        return repr(v).replace(".", ",") if isinstance(v, float) else str(v)
+    text = str(v)
+    if text[:1] in ("=", "+", "@") or (text[:1] == "-" and not _is_number(text)):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def to_csv(rows: list[dict], *, excel: bool = False) -> str:
+    buf = io.StringIO()
+    if excel:
+        w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+        w.writerow(TARGET_COLUMNS)
+        for r in rows:
+            w.writerow([_excel_cell(k, r.get(k)) for k in TARGET_COLUMNS])
+        return "\ufeff" + buf.getvalue()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(TARGET_COLUMNS)
+    for r in rows:
+        w.writerow(["" if r.get(k) is None else r[k] for k in TARGET_COLUMNS])
+    return buf.getvalue()
+
+
+def render_targets(rows: list[dict], fmt: str, *, excel: bool = False) -> str:
+    return to_jsonl(rows) if fmt == "jsonl" else to_csv(rows, excel=excel)
