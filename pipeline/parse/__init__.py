@@ -25,7 +25,7 @@ __all__ = ["parse_plan", "parse_text"]
 
 def parse_plan(restored: RestoredText, source: Source) -> Plan:
     """The plan in restored text."""
-    return _parse([line.text for line in restored.lines], source)
+    return _parse([line.text for line in restored.lines], source, legacy=restored.condition == "legacy")
 
 
 def parse_text(text: str, source: Source | None = None) -> Plan:
@@ -34,7 +34,7 @@ def parse_text(text: str, source: Source | None = None) -> Plan:
     return _parse(text.split("\n"), source)
 
 
-def _parse(texts: list[str], source: Source) -> Plan:
+def _parse(texts: list[str], source: Source, *, legacy: bool = False) -> Plan:
     lines = [Line(i + 1, repair_line(t)) for i, t in enumerate(texts)]
     mark_furniture(lines)
     plan = Plan(source=source)
@@ -56,7 +56,7 @@ def _parse(texts: list[str], source: Source) -> Plan:
     plan.locality = infer_locality(plan.header, plan.title, body_text)
     plan.theme = find_theme(body_text)
 
-    plan.targets = collect_targets(root)
+    plan.targets = collect_targets(root, legacy=legacy)
     plan.sections = to_sections(root)
     plan.goals = collect_goals(root)
     plan.tasks = collect_tasks(root)

@@ -112,12 +112,23 @@ def read_assignment(text: str, number, *, extra: str = "", year: int | None = No
     for mid, s, e in cues:
         if kinds[mid] == "prefix" and s == start:
             start = e
+    if start == 0 and len(doc) > 2 and doc[1].norm_ == "nghi" and len(doc[0].text) <= 3:
+        start = 2                       # "Đề nghị" with its first word garbled by OCR ("bể nghị")
     marker = None
     for mid, s, e in cues:
         kind = kinds[mid]
         if kind == "prefix" or s <= start:
             continue
         first = doc[s]
+        if kind == "garbled":
+            k = s
+            while k - 1 > start and not doc[k - 1].text.isalpha() and s - (k - 1) <= 2 \
+                    and len(doc[k - 1:s].text.replace(" ", "")) <= 3 and doc[k - 1].text not in ",;:":
+                k -= 1
+            if k == s:
+                continue
+            kind, s = "drop", k         # "¢6 trách nhiệm": "có trách nhiệm"
+            first = doc[e - 2]
         if not first.text[:1].islower() or first.ent_type_:
             continue                    # "Ban Quản lý", "các tổ chức ...": part of a name
         marker = (kind, s, e)

@@ -147,13 +147,14 @@ def _read_zone(lines: list[Line], zone: list[int], header: Header) -> None:
             cut(m.start(), m.end())
         m = _NUMBER.search(folded)
         if m and header.number is None:
-            header.number = re.sub(r"\s+", "", text[m.start(1):m.end(1)]).rstrip(".,;").replace("–", "-")
+            header.number = lex.repair_number(
+                re.sub(r"\s+", "", text[m.start(1):m.end(1)]).rstrip(".,;").replace("–", "-"))
             cut(m.start(), m.end())
         elif re.match(r"^\s*so\s*[:.]?\s*$", folded):
             cut(0, len(text))                    # "Số:" alone; the number is on the next line
             header.number = header.number or ""
         elif header.number == "" and re.match(r"^\s*\d[\w.]*\s*[/\-]", text):
-            header.number = re.sub(r"\s+", "", text.strip()).rstrip(".,;")
+            header.number = lex.repair_number(re.sub(r"\s+", "", text.strip()).rstrip(".,;"))
             cut(0, len(text))
         d = _DATE.search(folded)
         if d and header.date is None:
@@ -226,7 +227,15 @@ def split_bodies(fragments: list[str]) -> list[str]:
             continue
         cuts.append(at)
     cuts.append(len(text))
-    return [text[a:b].strip(" ,") for a, b in zip(cuts, cuts[1:]) if text[a:b].strip(" ,")]
+    pieces = [text[a:b].strip(" ,") for a, b in zip(cuts, cuts[1:]) if text[a:b].strip(" ,")]
+    # a body's name has at least two words: "... XÃ ĐÔNG PHÒNG" (a misread "PHONG") stays whole
+    out: list[str] = []
+    for piece in pieces:
+        if out and len(piece.split()) < 2:
+            out[-1] = out[-1] + " " + piece
+        else:
+            out.append(piece)
+    return out
 
 
 def _complete_body(words: list[str]) -> bool:
@@ -263,7 +272,8 @@ def parse_signature(lines: list[Line], start: int, end: int) -> tuple[str | None
             continue
         folded = fold(text)
         found = list(roles_rx.finditer(folded))
-        if found and (is_upper_text(text) or prefix_rx.search(folded)):
+        whole = bool(found) and not folded[:found[0].start()].strip(" .:") and found[-1].end() >= len(folded.rstrip(" .:"))
+        if found and (is_upper_text(text) or prefix_rx.search(folded) or whole):
             last = found[-1]
             title_at = i
             title = squash(text[last.start():last.end()])

@@ -78,7 +78,7 @@ class Block:
 
 # --------------------------------------------------------------------------- line repairs
 
-_STRAY_QUOTE = re.compile(r"(?<![\w“\"])[‘’'`´](?=\d)")
+_STRAY_QUOTE = re.compile(r"(?<![\w“\"])[‘’'`´](?=\d)|^\s*[‘’'`´]\s*(?=\d)")
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?\s*$", re.I)
 _TRAILING_JUNK = re.compile(r"(?<=[.;:!?)”\w])\s+[=|~_«»•]+\s*$")
 
@@ -120,7 +120,7 @@ def mark_furniture(lines: list[Line]) -> None:
 # --------------------------------------------------------------------------- numbering
 
 # Roman numerals as OCR writes them: l, 1, | and ! for I; H for II ("HI." is III); U for II.
-_ROMANISH = re.compile(r"^\s*((?:PHẦN|Phần)\s+)?([IVXLHUl1|!TY]{1,5})(\s*[.\-–:)]\s*|\s+)(?=\S)")
+_ROMANISH = re.compile(r"^\s*((?:PHẦN|Phần)\s+)?([IVXLHUl1|!TY][IVXLHUl1|!TYivx]{0,4})(\s*[.\-–:)]\s*|\s+)(?=\S)")
 _DIGIT_ROMAN = re.compile(r"^[1l|!]+$")
 _UPPER = re.compile(r"^\s*([A-ZĐ])\s*([.\-–)])\s*(?=\S)")
 _DOTTED = re.compile(r"^\s*(\d{1,2}(?:\s?\.\s?\d{1,2})+)\s*[.)]?\s+(?=\S)")
@@ -153,6 +153,7 @@ def to_roman(n: int) -> str:
 
 
 def _unconfuse_roman(s: str) -> str:
+    s = s.replace("i", "I").replace("v", "V").replace("x", "X")   # "Ii.", "Iv.": title case
     return (s.replace("H", "II").replace("U", "II").replace("l", "I").replace("1", "I")
              .replace("|", "I").replace("!", "I").replace("T", "I").replace("Y", "V"))
 

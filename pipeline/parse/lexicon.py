@@ -55,6 +55,7 @@ class Lexicon:
     grammar: dict[str, list[str]] = field(default_factory=dict)
     organisations: list[tuple[str, str]] = field(default_factory=list)
     cues: list[tuple[str, str]] = field(default_factory=list)
+    doc_codes: dict[str, str] = field(default_factory=dict)    # "QD" -> "QĐ"
 
     # ---- compiled forms (folded text, word boundaries)
 
@@ -96,6 +97,11 @@ class Lexicon:
             for c in codes:
                 out.setdefault(fold(c), name[:1] + name[1:].lower())
         return out
+
+    def repair_number(self, number: str) -> str:
+        """A document number with the Đ that OCR dropped put back in its letter codes
+        ("98/2023/ND-CP" -> "98/2023/NĐ-CP"); other parts are kept as written."""
+        return re.sub(r"[^\W\d_]+", lambda m: self.doc_codes.get(m.group(0), m.group(0)), number)
 
     def words(self, table: str, kind: str) -> list[str]:
         source = self.header if table == "header" else self.grammar
@@ -154,4 +160,5 @@ def lexicon() -> Lexicon:
         setattr(lex, attr, d)
     lex.organisations = [(r[0], r[1]) for r in read_tsv("organisations.tsv")]
     lex.cues = [(r[0], r[1]) for r in read_tsv("assignment_cues.tsv")]
+    lex.doc_codes = {r[0]: r[1] for r in read_tsv("doc_codes.tsv")}
     return lex

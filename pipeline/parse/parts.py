@@ -23,7 +23,7 @@ def item_number(node: Node):
     return node.number
 
 
-def collect_targets(root: Node) -> list[Target]:
+def collect_targets(root: Node, *, legacy: bool = False) -> list[Target]:
     """Targets from every part of the plan that can hold them; in target sections (and only
     there) an item whose numbers are targets leaves the section tree."""
     out: list[Target] = []
@@ -39,12 +39,12 @@ def collect_targets(root: Node) -> list[Target]:
             while rest < len(block.text) and block.text[rest] in " :":
                 rest += 1
             block = block.tail(rest)
-        found = read_targets(block, item_number(node), strict=strict) if block else []
+        found = read_targets(block, item_number(node), strict=strict, legacy=legacy) if block else []
         if strict and not node.children and not node.kinds and (found or any(ch.isdigit() for ch in node.block.text)):
             node.dropped = True         # an item of a target list is a target, not a section
         out.extend(found)
         for para in node.paragraphs:
-            out.extend(read_targets(para, None, strict=strict))
+            out.extend(read_targets(para, None, strict=strict, legacy=legacy))
     return out
 
 

@@ -26,7 +26,10 @@ def _kind_rx() -> re.Pattern:
     kinds = lexicon().reference_kinds
     alts = "|".join(r"\s+".join(re.escape(w) for w in fold(k).split())
                     for k in sorted(kinds, key=len, reverse=True))
-    return re.compile(r"(?<![\w])(" + alts + r")(?:\s+lien\s+tich)?\s*(?:so\s*[:.]?\s*)?(" + _DOC_NUMBER + r")")
+    # between the kind and the number: "số", or what OCR left of it ("s6", "0)"), or nothing;
+    # a stray quote may hang on the kind ("Thông tư’ số")
+    return re.compile(r"(?<![\w])(" + alts + r")[’'`‘]?(?:\s+lien\s+tich)?\s*"
+                      r"(?:(?:so|s[0-9eo]|[^\sa-z]{1,3})\s*[:.]?\s*)?(" + _DOC_NUMBER + r")")
 
 
 _KIND_RX = None
@@ -79,7 +82,7 @@ def find_references(blocks: list[Block], own_number: str | None = None) -> list[
 
 
 def _clean_number(raw: str) -> str:
-    return re.sub(r"\s+", "", raw).replace("–", "-").rstrip(".,;")
+    return lexicon().repair_number(re.sub(r"\s+", "", raw).replace("–", "-").rstrip(".,;"))
 
 
 def _norm_number(number: str) -> str:

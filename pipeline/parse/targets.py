@@ -64,7 +64,29 @@ def mask(folded: str, other: str | None = None) -> str:
     return "".join(chars)
 
 
-def find_quantities(text: str) -> list[Quantity]:
+_VOWELS = set("aeiouy")
+
+
+def _misread_unit(word: str):
+    """A unit that legacy OCR wrote with one vowel wrong ("tin" for "tấn", "c0n" is not one):
+    the only unit of the same length whose folded spelling differs from `word` in one vowel."""
+    lex = lexicon()
+    found = set()
+    for spelling, unit in lex.units.items():
+        if len(spelling) != len(word) or " " in spelling or len(word) < 3:
+            continue
+        diff = [(a, b) for a, b in zip(spelling, word) if a != b]
+        if len(diff) == 1 and diff[0][0] in _VOWELS and diff[0][1] in _VOWELS:
+            found.add(unit)
+    return next(iter(found)) if len(found) == 1 else None
+
+
+_WORD_AFTER = re.compile(r"\s*([a-z]+)(?![\w²³])")
+
+
+def find_quantities(text: str, *, legacy: bool = False) -> list[Quantity]:
+    """The quantities of a text. With `legacy` (the text was restored from legacy OCR) a unit
+    with one vowel misread is still recognised."""
     lex = lexicon()
     folded = fold(text)
     masked = mask(folded)                  # numbers and units: folded, a lost tone is harmless
@@ -93,12 +115,14 @@ def find_quantities(text: str) -> list[Quantity]:
         else:
             unit_at = e
         u = lex.unit_rx.match(masked, unit_at)
-        if not u:
-            continue
-        unit = lex.unit_of(u.group(1))
+        unit = lex.unit_of(u.group(1)) if u else None
+        if unit is None and legacy:
+            u = _WORD_AFTER.match(masked, unit_at)
+            unit = _misread_unit(u.group(1)) if u else None
         if unit is None:
             continue
-        per = [lex.per[p.strip()] for p in u.group(2).split("/") if p.strip()] if u.group(2) else []
+        per_part = u.group(2) if u.re is lex.unit_rx and u.group(2) else ""
+        per = [lex.per[p.strip()] for p in per_part.split("/") if p.strip()]
         unit_name = "/".join([unit.name] + per) if unit.name != "tạ/ha" or not per else unit.name
         end = u.end()
         value = parse_number(text[s:e], unit.kind)
@@ -205,12 +229,12 @@ def _post_text(text: str, q: Quantity, stop: int) -> str:
 _BREAKDOWN_OPEN = re.compile(r"(?:^|[\s(,;:])(trong do|bao gom|gom|cu the)\s*[:,]?\s*")
 
 
-def read_targets(block: Block, number, *, strict: bool) -> list[Target]:
+def read_targets(block: Block, number, *, strict: bool, legacy: bool = False) -> list[Target]:
     """The targets in one block (an item or a paragraph). `strict` is False outside target
     sections, where a quantity counts only when the sentence reads as a target ("phấn đấu",
     "chỉ tiêu", or a qualifier right before the number)."""
     text = block.text
-    quantities = find_quantities(text)
+    quantities = find_quantities(text, legacy=legacy)
     if not quantities:
         return []
     folded = fold(text)

@@ -82,6 +82,7 @@ def ocr(txt: Path, lang: str, workdir: Path) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--ocr", action="store_true", help="also render and OCR (slow: Tesseract)")
+    ap.add_argument("--force", action="store_true", help="redo OCR files that exist already")
     args = ap.parse_args()
     plans = sorted(p for p in HERE.glob("*.txt") if p.stem.count(".") == 0)
     for plan in plans:
@@ -90,8 +91,10 @@ def main() -> None:
         (HERE / f"{plan.stem}.degraded.txt").write_text(degrade(text, seed), encoding="utf-8")
         if args.ocr:
             with tempfile.TemporaryDirectory() as tmp:
-                for lang, suffix in (("vie", "vie"), ("eng", "eng")):
-                    (HERE / f"{plan.stem}.{suffix}.txt").write_text(ocr(plan, lang, Path(tmp)), encoding="utf-8")
+                for lang in ("vie", "eng"):
+                    dest = HERE / f"{plan.stem}.{lang}.txt"
+                    if args.force or not dest.exists():
+                        dest.write_text(ocr(plan, lang, Path(tmp)), encoding="utf-8")
         print(plan.stem)
 
 
