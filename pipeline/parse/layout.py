@@ -185,9 +185,10 @@ def read_marker(text: str, *, after_break: bool, expect_roman: int | None = None
                 return Marker("part" if part else "roman", written, value), m.end()
         elif titled and (digit_romans or not _DIGIT_ROMAN.match(written)):
             value = roman_value(_unconfuse_roman(written))
-            # the numeral expected next, or the one after it when OCR lost a heading
+            # the numeral expected next, or the one after it when OCR lost a heading; a letter
+            # look-alike below it ("Ii." after "II.") is the next one misread (renumbered later)
             if value is not None and expect_roman and (value == expect_roman or (
-                    value == expect_roman + 1 and not _DIGIT_ROMAN.match(written))):
+                    not _DIGIT_ROMAN.match(written) and value <= expect_roman + 1)):
                 return Marker("part" if part else "roman", to_roman(value), value), m.end()
     m = _DOTTED.match(text)
     if m:

@@ -65,23 +65,70 @@ def mask(folded: str, other: str | None = None) -> str:
 
 
 _VOWELS = set("aeiouy")
+# Digits legacy OCR writes for letters inside a word ("h6" hộ, "t6" tổ, "x4" xã).
+_DIGIT_LETTERS = str.maketrans({"6": "o", "0": "o", "4": "a", "1": "i", "3": "e"})
+_LEGACY_WORDS = re.compile(r"\s*([a-z0-9]+(?:\s+[a-z0-9]+)?)")
+_LEGACY_PER = re.compile(r"\s*/\s*([a-z0-9]+(?:\s+[a-z0-9]+)?)")
 
 
-def _misread_unit(word: str):
-    """A unit that legacy OCR wrote with one vowel wrong ("tin" for "tấn", "c0n" is not one):
-    the only unit of the same length whose folded spelling differs from `word` in one vowel."""
+def _close(spelling: str, word: str, *, any_letter: bool = False) -> bool:
+    """Is `word` `spelling` with at most one letter misread (a vowel for a vowel; any letter
+    in longer words when `any_letter`)?"""
+    if len(spelling) != len(word):
+        return False
+    diff = [(a, b) for a, b in zip(spelling, word) if a != b]
+    if not diff:
+        return True
+    if len(diff) > 1:
+        return False
+    a, b = diff[0]
+    return (a in _VOWELS and b in _VOWELS) or (a.isalpha() and b.isalpha() and (
+        len(word) >= 5 or (any_letter and len(word) >= 4)))
+
+
+def _legacy_per(folded: str, end: int) -> tuple[list[str], int]:
+    """Denominators after a unit as legacy OCR leaves them ("/ngudi/nam")."""
     lex = lexicon()
-    found = set()
-    for spelling, unit in lex.units.items():
-        if len(spelling) != len(word) or " " in spelling or len(word) < 3:
+    per = []
+    while True:
+        p = _LEGACY_PER.match(folded, end)
+        if not p:
+            break
+        word = p.group(1).split()[0].translate(_DIGIT_LETTERS)
+        hit = {name for sp, name in lex.per.items() if " " not in sp and _close(sp, word, any_letter=True)}
+        if len(hit) != 1:
+            break
+        per.append(hit.pop())
+        end = folded.index(p.group(1).split()[0], end) + len(p.group(1).split()[0])
+    return per, end
+
+
+def _legacy_unit(masked: str, at: int):
+    """A unit as legacy OCR may leave it after restoration: a vowel misread ("tin" for "tấn"),
+    a digit for a letter ("h6" for "hộ"), misread denominators ("/ngudi/nam"). Returns
+    (Unit, denominators, end) when exactly one unit fits."""
+    lex = lexicon()
+    m = _LEGACY_WORDS.match(masked, at)
+    if not m:
+        return None
+    words = m.group(1).translate(_DIGIT_LETTERS).split()
+    for n in (2, 1):
+        if len(words) < n:
             continue
-        diff = [(a, b) for a, b in zip(spelling, word) if a != b]
-        if len(diff) == 1 and diff[0][0] in _VOWELS and diff[0][1] in _VOWELS:
-            found.add(unit)
-    return next(iter(found)) if len(found) == 1 else None
-
-
-_WORD_AFTER = re.compile(r"\s*([a-z]+)(?![\w²³])")
+        cand = words[:n]
+        if n == 1 and len(cand[0]) < 2:
+            continue
+        found = {u for sp, u in lex.units.items()
+                 if len(sp.split()) == n and all(_close(a, b) for a, b in zip(sp.split(), cand))
+                 and (n == 1 and (len(cand[0]) >= 3 or sp == cand[0]) or any(a == b for a, b in zip(sp.split(), cand)))}
+        if len(found) != 1:
+            continue
+        unit = found.pop()
+        first = m.group(1).split()
+        end = at + len(m.group(0)) if n == len(first) else masked.index(first[0], at) + len(first[0])
+        per, end = _legacy_per(masked, end)
+        return unit, per, end
+    return None
 
 
 def find_quantities(text: str, *, legacy: bool = False) -> list[Quantity]:
@@ -116,15 +163,21 @@ def find_quantities(text: str, *, legacy: bool = False) -> list[Quantity]:
             unit_at = e
         u = lex.unit_rx.match(masked, unit_at)
         unit = lex.unit_of(u.group(1)) if u else None
-        if unit is None and legacy:
-            u = _WORD_AFTER.match(masked, unit_at)
-            unit = _misread_unit(u.group(1)) if u else None
-        if unit is None:
+        if unit is not None:
+            per = [lex.per[p.strip()] for p in (u.group(2) or "").split("/") if p.strip()]
+            unit_end = u.end()
+            if legacy and folded[unit_end:unit_end + 2].strip().startswith("/"):
+                more, unit_end = _legacy_per(folded, unit_end)
+                per += more
+        elif legacy:
+            found = _legacy_unit(folded, unit_at)
+            if found is None:
+                continue
+            unit, per, unit_end = found
+        else:
             continue
-        per_part = u.group(2) if u.re is lex.unit_rx and u.group(2) else ""
-        per = [lex.per[p.strip()] for p in per_part.split("/") if p.strip()]
         unit_name = "/".join([unit.name] + per) if unit.name != "tạ/ha" or not per else unit.name
-        end = u.end()
+        end = unit_end
         value = parse_number(text[s:e], unit.kind)
         if value is None:
             continue
@@ -141,7 +194,7 @@ def find_quantities(text: str, *, legacy: bool = False) -> list[Quantity]:
         qualifier = max(quals, key=lambda q: q.strength).name if quals else None
         out.append(Quantity(start=qstart, num_start=s, end=end, value=value, value_max=vmax,
                             unit=unit_name, unit_kind=unit.kind, qualifier=qualifier,
-                            raw=squash(text[s:u.end()])))
+                            raw=squash(text[s:unit_end])))
         pos = end
     return out
 
