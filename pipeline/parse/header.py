@@ -117,8 +117,8 @@ def _title_lines(lines: list[Line], start: int, after_doc_type: bool) -> list[in
             out.append(i)
             continue
         prev = lines[out[-1]].text.strip()
-        if len(out) >= 4 or gap or prev.endswith((".", ";", ":")) or _BODY_START.match(folded) \
-                or read_marker(text, after_break=True):
+        if len(out) >= 4 or gap or prev.endswith((".", ";", ":")) or read_marker(text, after_break=True) \
+                or (_BODY_START.match(folded) and not text[:1].islower()):
             break
         if is_upper_text(lines[out[0]].text):
             if not is_upper_text(text):
@@ -272,16 +272,21 @@ def parse_signature(lines: list[Line], start: int, end: int) -> tuple[str | None
             continue
         folded = fold(text)
         found = list(roles_rx.finditer(folded))
-        whole = bool(found) and not folded[:found[0].start()].strip(" .:") and found[-1].end() >= len(folded.rstrip(" .:"))
-        if found and (is_upper_text(text) or prefix_rx.search(folded) or whole):
-            last = found[-1]
+        if not found:
+            continue
+        last = found[-1]
+        whole = not folded[:found[0].start()].strip(" .:") and last.end() >= len(folded.rstrip(" .:"))
+        # OCR may run the title into a recipient's line: "- UBND huyện; CHỦ TỊCH"
+        at_end = last.end() >= len(folded.rstrip(" .:")) and is_upper_text(text[last.start():last.end()])
+        if is_upper_text(text) or prefix_rx.search(folded) or whole or at_end:
             title_at = i
             title = squash(text[last.start():last.end()])
             break
     if title_at is None:
         return None, None, used
     # the lines above the title that belong to it ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH")
-    used.add(title_at)
+    if not lines[title_at].text.lstrip().startswith(("-", "+", "–", "•")):
+        used.add(title_at)
     for i in range(title_at - 1, max(start, title_at - 4) - 1, -1):
         text = lines[i].text.strip()
         if not text:
@@ -297,8 +302,10 @@ def parse_signature(lines: list[Line], start: int, end: int) -> tuple[str | None
         text = lines[i].text.strip()
         if not text:
             continue
-        used.add(i)
         if is_person_name(text):
             signer = text
+            used.add(i)
             break
+        if is_upper_text(text) or fold(text).startswith("(da ky"):
+            used.add(i)                 # "PHÓ CHỦ TỊCH" below "KT. CHỦ TỊCH", "(Đã ký)"
     return signer, title, used

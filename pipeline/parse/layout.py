@@ -268,7 +268,7 @@ def is_heading_text(rest: str) -> bool:
     """A title rather than a sentence: short, not ending a sentence nor in mid-phrase
     ("... theo Nghị định số" goes on on the next line)."""
     words = rest.split()
-    if not words or words[-1].lower() in _OPEN_ENDS:
+    if not words or words[-1].lower() in _OPEN_ENDS or ";" in rest:
         return False
     if len(words) > 1 and words[-1].lower() == "số" and words[-2].lower() in _KIND_ENDS:
         return False                    # "... theo Nghị định số" (but "Dinh dưỡng và dân số")
@@ -344,8 +344,8 @@ def _continues(cur: Block, text: str, prev: str, gap: bool, width: float) -> boo
     if cur.heading:
         if cur.upper and is_upper_text(text) and not gap:
             return True                 # "I. MỤC ĐÍCH," / "YÊU CẦU"
-        if first.isdigit() and not ends_sentence(prev):
-            return True
+        if first.isdigit() and (not ends_sentence(prev) or prev.rstrip().endswith(":")):
+            return True                 # "Sản lượng lúa:" / "500 tấn"
         return lower_start and not prev.rstrip().endswith((".", ":", ";"))
     if is_upper_text(text) and not cur.upper and len(text.split()) <= 12:
         return False                    # a heading line after a paragraph

@@ -29,7 +29,7 @@ def _kind_rx() -> re.Pattern:
     # between the kind and the number: "số", or what OCR left of it ("s6", "0)"), or nothing;
     # a stray quote may hang on the kind ("Thông tư’ số")
     return re.compile(r"(?<![\w])(" + alts + r")[’'`‘]?(?:\s+lien\s+tich)?\s*"
-                      r"(?:(?:so|s[0-9eo]|[^\sa-z]{1,3})\s*[:.]?\s*)?(" + _DOC_NUMBER + r")")
+                      r"(?:(?:so|s[0-9eo]|[^\s\w]{1,3}|\d[^\s\w])(?:\s*[:.]\s*|\s+))?(" + _DOC_NUMBER + r")")
 
 
 _KIND_RX = None

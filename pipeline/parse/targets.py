@@ -30,7 +30,7 @@ _MASKS = [
     re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-–—]\s*(?:19|20)\d{2}(?!\d)"),       # 2021 - 2025
     re.compile(r"ngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}"),
     re.compile(r"\d+\s*/\s*\d+"),                                                # 19/19 tiêu chí
-    re.compile(r"[a-z]\d+(?:[.,]\d+)?"),                                          # PM2.5, H5N1
+    re.compile(r"[a-z]{2,}\d+(?:[.,]\d+)?|[a-z]\d+[a-z]"),                        # PM2.5, H5N1
 ]
 _NUM = re.compile(NUMBER)
 _RANGE = re.compile(r"\s*(%\s*)?(?:-|–|—|÷|~|den|toi)\s*(" + NUMBER + r")")
