@@ -99,7 +99,7 @@ def section_kinds(title: str | None) -> set[str]:
     if "organisation" in found:
         return {"organisation"}
     if "targets" in found:
-        found.discard("tasks")
+        found -= {"tasks", "funding", "results"}
     return found
 
 

@@ -85,7 +85,9 @@ def collect_goals(root: Node) -> list[Goal]:
             continue
         cue = lexicon().lrx("grammar", "requirement")
         cued = [bool(cue.search(lower(t))) for t, _ in items]
-        if not any(cued):
+        if len(items) == 1:
+            cued = [False]              # one paragraph under "MỤC ĐÍCH, YÊU CẦU": its purpose
+        elif not any(cued):
             half = math.ceil(len(items) / 2)
             cued = [k >= half for k in range(len(items))]
         goals.extend(Goal(kind="requirement" if c else "purpose", text=t, line=ln)
