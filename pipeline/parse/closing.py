@@ -21,7 +21,7 @@ _ITEM = re.compile(r"^\s*[-–—•+*∙·]\s*")
 def find_recipients(lines: list[Line], start: int) -> int | None:
     """Index of the "Nơi nhận:" line at or after `start`, or None."""
     for i in range(start, len(lines)):
-        if _RECIPIENTS.match(fold(lines[i].text)):
+        if "nhan" in lines[i].folded and _RECIPIENTS.match(lines[i].folded):
             return i
     return None
 

@@ -35,6 +35,15 @@ class Line:
     def blank(self) -> bool:
         return not self.text.strip()
 
+    @property
+    def folded(self) -> str:
+        """The line folded (see text.fold), computed once."""
+        cached = self.__dict__.get("_folded")
+        if cached is None or cached[0] != self.text:
+            cached = (self.text, fold(self.text))
+            self.__dict__["_folded"] = cached
+        return cached[1]
+
 
 @dataclass
 class Block:
@@ -106,7 +115,7 @@ def mark_furniture(lines: list[Line]) -> None:
             line.skip = True
             continue
         # a running header may carry the page number: compare with digits masked
-        key = re.sub(r"\d+", "#", " ".join(fold(line.text).split()))
+        key = re.sub(r"\d+", "#", " ".join(line.folded.split()))
         if len(key) >= 8 and not read_marker(line.text, after_break=True):
             counts.setdefault(key, []).append(i)
     for key, where in counts.items():

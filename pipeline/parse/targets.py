@@ -33,6 +33,7 @@ _MASKS = [
     re.compile(r"[a-z]{2,}\d+(?:[.,]\d+)?|[a-z]\d+[a-z]"),                        # PM2.5, H5N1
 ]
 _NUM = re.compile(NUMBER)
+_HAS_DIGIT = re.compile(r"\d")
 _RANGE = re.compile(r"\s*(%\s*)?(?:-|–|—|÷|~|den|toi)\s*(" + NUMBER + r")")
 _TIME = re.compile(r"^(?:(?:den|toi|trong|vao|tu|nam|giai doan)\s+)*(?:(?:het|cuoi|dau)\s+)?"
                    r"(?:nam|giai doan)\s+[\d#]{4}(?:\s*[-–]\s*[\d#]{4})?\s*[,:]?\s*")
@@ -55,7 +56,10 @@ class Quantity:
 def mask(folded: str, other: str | None = None) -> str:
     """The folded text (or `other`, aligned with it) with the digits of dates, document
     numbers and year ranges hidden."""
-    chars = list(folded if other is None else other)
+    base = folded if other is None else other
+    if not _HAS_DIGIT.search(folded):
+        return base
+    chars = list(base)
     for rx in _MASKS:
         for m in rx.finditer(folded):
             for k in range(m.start(), m.end()):
@@ -287,6 +291,8 @@ def read_targets(block: Block, number, *, strict: bool, legacy: bool = False) ->
     sections, where a quantity counts only when the sentence reads as a target ("phấn đấu",
     "chỉ tiêu", or a qualifier right before the number)."""
     text = block.text
+    if not _HAS_DIGIT.search(text):
+        return []
     quantities = find_quantities(text, legacy=legacy)
     if not quantities:
         return []

@@ -20,9 +20,17 @@ def _fold_char(ch: str) -> str:
     return base if len(base) == 1 else ch.lower()
 
 
+# Latin letters with diacritics (Latin-1 Supplement to Latin Extended Additional) -> base letter.
+_FOLD_TABLE = {cp: _fold_char(chr(cp)) for cp in range(0xC0, 0x1F00)
+               if chr(cp).isalpha() and len(_fold_char(chr(cp))) == 1 and _fold_char(chr(cp)) != chr(cp)}
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics, one output character per input character."""
-    return "".join(_fold_char(c) for c in text)
+    low = text.lower()
+    if len(low) != len(text):          # a letter whose lower case is two characters (rare)
+        return "".join(_fold_char(c) for c in text)
+    return low.translate(_FOLD_TABLE)
 
 
 def nfc(text: str) -> str:
@@ -34,13 +42,16 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=8192)
 def is_upper_text(text: str, min_letters: int = 3) -> bool:
-    """True for headings written in capitals ("MỤC ĐÍCH, YÊU CẦU"); digits and marks ignored."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < min_letters:
+    """True for headings written in capitals ("MỤC ĐÍCH, YÊU CẦU"); digits and marks ignored.
+    Judged on the first 80 characters (a heading shows itself at once)."""
+    text = text[:80]
+    letters = sum(1 for c in text if c.isalpha())
+    if letters < min_letters:
         return False
-    upper = sum(1 for c in letters if c.isupper())
-    return upper / len(letters) >= 0.85
+    lowers = sum(1 for c in text if c.islower())
+    return (letters - lowers) / letters >= 0.85
 
 
 def title_case(text: str) -> str:
@@ -51,6 +62,9 @@ def title_case(text: str) -> str:
 def lower(text: str) -> str:
     """Lower case, NFC, keeping diacritics (one output character per input character for
     Vietnamese text, so offsets stay valid)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
