@@ -129,7 +129,7 @@ def mark_furniture(lines: list[Line]) -> None:
 # --------------------------------------------------------------------------- numbering
 
 # Roman numerals as OCR writes them: l, 1, | and ! for I; H for II ("HI." is III); U for II.
-_ROMANISH = re.compile(r"^\s*((?:PHẦN|Phần)\s+)?([IVXLHUl1|!TY][IVXLHUl1|!TYivx]{0,4})(\s*[.\-–:)]\s*|\s+)(?=\S)")
+_ROMANISH = re.compile(r"^\s*((?:PHẦN|Phần)\s+)?([IVXLHUl1|!TYiv][IVXLHUl1|!TYivx]{0,4})(\s*[.\-–:)]\s*|\s+)(?=\S)")
 _DIGIT_ROMAN = re.compile(r"^[1l|!]+$")
 _UPPER = re.compile(r"^\s*([A-ZĐ])\s*([.\-–)])\s*(?=\S)")
 _DOTTED = re.compile(r"^\s*(\d{1,2}(?:\s?\.\s?\d{1,2})+)\s*[.)]?\s+(?=\S)")
