@@ -278,6 +278,8 @@ def _post_text(text: str, q: Quantity, stop: int) -> str:
     k = f.find(", trong đó")
     if 0 <= k < cut:
         cut = k
+    if stop < len(text) and cut == len(seg) and "," in seg:
+        cut = seg.rfind(",")            # the next quantity follows in the same clause
     return clean_indicator(seg[:cut])
 
 
@@ -349,7 +351,8 @@ def read_targets(block: Block, number, *, strict: bool, legacy: bool = False) ->
         indicator = _label(local)
         colon_form = ":" in local and not clean_indicator(local.rsplit(":", 1)[1])
         if not indicator:
-            if main is not None and not new_clause:
+            post = _post_text(text, q, next_start)
+            if main is not None and not new_clause and (q.qualifier not in (None, "đạt") or not post):
                 indicator = main.indicator          # "tăng 6% so với năm 2024": the same indicator
             else:
                 indicator = _value_first(text, q, next_start, "")
@@ -389,7 +392,12 @@ def _drop_label_numbers(text: str, quantities: list[Quantity]) -> list[Quantity]
     for i, q in enumerate(quantities):
         if i + 1 < len(quantities):
             between = text[q.end:quantities[i + 1].start]
-            if ":" in between and ";" not in between and not clean_indicator(between.rsplit(":", 1)[1]):
+            folded = fold(between)
+            label = (":" in between and not any(c in between for c in ";(") and len(between.split()) <= 6
+                     and not _BREAKDOWN_OPEN.search(folded) and not clean_indicator(between.rsplit(":", 1)[1]))
+            # "Giá trị sản xuất trên 1 ha đất canh tác đạt 120 triệu đồng": per hectare
+            per_unit = q.value == 1 and q.qualifier == "trên" and ";" not in between
+            if label or per_unit:
                 continue
         keep.append(q)
     return keep
