@@ -47,7 +47,8 @@ def test_written_json_has_every_contract_key_and_round_trips(tmp_path):
 def test_docx_reads_back_with_the_restored_text(tmp_path):
     pipeline.process(LEGACY_SAMPLE, outdir=tmp_path, formats=("docx", "txt"))
     doc = DocxDocument(str(tmp_path / f"{LEGACY_SAMPLE.stem}.docx"))
-    body = "\n".join(p.text for p in doc.paragraphs)
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]   # header, targets, Nơi nhận
+    body = "\n".join([p.text for p in doc.paragraphs] + cells)
     txt = (tmp_path / f"{LEGACY_SAMPLE.stem}.txt").read_text(encoding="utf-8")
     # every non-empty restored line appears in the document's text
     words_txt = set(txt.split())

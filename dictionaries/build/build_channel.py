@@ -34,7 +34,7 @@ sys.path.insert(0, str(HERE))
 import pairs  # noqa: E402
 
 from pipeline.restore.channel import blend_logp, rendering_hash, write_counts  # noqa: E402
-from pipeline.restore.charmodel import END, START, CharModel  # noqa: E402
+from pipeline.restore.charmodel import END, GENERIC_SHARE, START, CharModel  # noqa: E402
 from pipeline.restore.lm import LanguageModel  # noqa: E402
 from pipeline.restore.vietnamese import is_vietnamese_shape  # noqa: E402
 
@@ -45,15 +45,15 @@ MAX_RENDERINGS = {"eng": 120, "vie": 40}
 LOGP_QUANT = 100.0
 
 
-def train_charmodel(pair_counts: Counter, rounds: int = 3) -> tuple[CharModel, Counter]:
-    model = CharModel({})
+def train_charmodel(pair_counts: Counter, share: float, rounds: int = 3) -> tuple[CharModel, Counter]:
+    model = CharModel({}, share)
     counts: Counter = Counter()
     for r in range(rounds):
         counts = Counter()
         for (s, o), c in pair_counts.items():
             for sc, e in model.align(o, s):
                 counts[(sc, e)] += c
-        model = CharModel(dict(counts))
+        model = CharModel(dict(counts), share)
         print(f"  round {r + 1}: {len(counts)} emission types", file=sys.stderr)
     return model, counts
 
@@ -101,12 +101,15 @@ def main():
         pair_counts = Counter(pairs.syllable_pairs(a.pairs, kind))
         print(f"{kind}: {sum(pair_counts.values()):,} aligned tokens, {len(pair_counts):,} distinct pairs",
               file=sys.stderr)
-        model, emissions = train_charmodel(pair_counts)
+        model, emissions = train_charmodel(pair_counts, GENERIC_SHARE[kind])
         write_counts(a.out / f"channel-{kind}.tsv", emissions,
                      f"letter emission counts of Tesseract `{kind}` on rendered Vietnamese; "
                      "built by dictionaries/build/build_channel.py")
         write_counts(a.out / f"confusions-{kind}.tsv", pair_counts,
                      f"observed (syllable, Tesseract `{kind}` token) pairs on rendered pages; "
+                     "built by dictionaries/build/build_channel.py")
+        write_counts(a.out / f"initials-{kind}.tsv", Counter(pairs.initial_pairs(a.pairs, kind)),
+                     f"(capital first letter, what Tesseract `{kind}` read for it) on rendered pages; "
                      "built by dictionaries/build/build_channel.py")
         by_syll: dict[str, Counter] = {}
         for (s, o), c in pair_counts.items():
@@ -129,6 +132,7 @@ def main():
                         np.clip(np.round(-np.array(logps)[order] * LOGP_QUANT), 0, 65535).astype(np.uint16))
         print(f"  {len(h):,} renderings of {len(sylls):,} syllables ({time.time() - t0:.0f} s)", file=sys.stderr)
     np.savez_compressed(a.out / "candidates.npz", vocab_size=np.array([lm.V]),
+                        candidate_ids=np.array([i for i, _ in sylls], dtype=np.uint16),
                         **{f"{k}_{n}": v for k, t in tables.items() for n, v in zip(("hash", "id", "logp"), t)})
     print(f"wrote {a.out / 'candidates.npz'} ({(a.out / 'candidates.npz').stat().st_size / 1e6:.1f} MB)",
           file=sys.stderr)

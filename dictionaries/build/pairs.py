@@ -90,3 +90,13 @@ def syllable_pairs(dirs: list[Path], kind: str, heldout: bool | None = False):
         for s, o in align_tokens(src, ocr):
             if s.isalpha():
                 yield place_tone(s.lower()), place_tone(o.lower())
+
+
+def initial_pairs(dirs: list[Path], kind: str):
+    """(capital first letter of a source word, first character the OCR read for it)."""
+    for d, pid in page_ids(dirs, False):
+        src = cores((d / f"{pid}.src.txt").read_text(encoding="utf-8"))
+        ocr = cores((d / f"{pid}.{kind}.txt").read_text(encoding="utf-8"))
+        for s, o in align_tokens(src, ocr):
+            if s.isalpha() and s[0].isupper() and o:
+                yield s[0], o[0]

@@ -1,27 +1,313 @@
-"""The plan as a DOCX (first version: A4, Times New Roman, the restored text as paragraphs)."""
+"""The plan as a DOCX laid out as Decree 30/2020/NĐ-CP presents an administrative document.
+
+    header block  (docx_tables.write_header_block: issuer / motto, number / place and date)
+    document type and title, centred and bold
+    body          (the restored text joined into paragraphs: paragraphs.build_paragraphs;
+                   headings I., 1., 1.1. as Heading 1-3; the list of targets and the list of
+                   assignments replaced by their tables)
+    closing       (docx_tables.write_closing_block: Nơi nhận left, signature right)
+
+docx_layout decides which lines of the restored text the header and closing print; docx_styles
+holds the page set-up and the named styles. With `review=True`, every word restoration changed
+with low confidence is highlighted and carries a comment with the OCR text it came from.
+"""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from ..model import Plan, RestoredText
+from ..model import Assignment, Plan, RestoredText, RestoredToken, Section, Target
 from .atomic import atomic_path
+from .docx_layout import analyse_layout, fold
+from .docx_styles import add_paragraph
+from .paragraphs import Paragraph, Span, build_paragraphs, heading_levels, roman_label, typical_width
+from .vnformat import format_number
+
+REVIEW_AUTHOR, REVIEW_INITIALS = "sohoa", "SH"
+_ITEM_KINDS = ("number", "letter", "bullet")
 
 
 def write_docx(plan: Plan, restored: RestoredText, dest: str | Path, *, review: bool = False) -> Path:
     from docx import Document
-    from docx.shared import Mm, Pt
+
+    from .docx_styles import setup_document
 
     doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin = section.bottom_margin = Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    normal = doc.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(14)
-    for line in restored.lines:
-        if line.text.strip():
-            doc.add_paragraph(line.text.strip())
+    setup_document(doc)
+    _DocxWriter(doc, plan, restored, review).write()
     with atomic_path(dest) as tmp:
         doc.save(str(tmp))
     return Path(dest)
+
+
+# --------------------------------------------------------------------------- review marks
+
+def flagged_tokens(plan: Plan, restored: RestoredText) -> dict[int, RestoredToken]:
+    """The tokens a reviewer should check: changed by restoration and listed as low-confidence
+    in the plan's quality block (the same list the JSON carries), keyed by id()."""
+    quality = plan.quality
+    if not quality.tokens and restored.tokens:          # a plan built without its quality block
+        from ..restore.quality import quality_of
+        quality = quality_of(restored)
+    flagged: dict[int, RestoredToken] = {}
+    for word in quality.low_confidence:
+        if not 1 <= word.line <= len(restored.lines):
+            continue
+        same = [t for t in restored.lines[word.line - 1].tokens
+                if id(t) not in flagged and t.text == word.text and t.original == word.original]
+        # A line may hold the same change twice, one sure and one not: the confidence tells them apart.
+        tok = next((t for t in same if abs(t.confidence - word.confidence) < 5e-4), same[0] if same else None)
+        if tok is not None and tok.changed:
+            flagged[id(tok)] = tok
+    return flagged
+
+
+def _comment_text(tok: RestoredToken) -> str:
+    text = f"OCR: «{tok.original}» → «{tok.text}», độ tin cậy {format_number(round(tok.confidence, 2))}"
+    if tok.ocr_confidence is not None:
+        text += f"; Tesseract {tok.ocr_confidence:.0f}/100"
+    return text
+
+
+# --------------------------------------------------------------------------- the writer
+
+class _DocxWriter:
+    def __init__(self, doc, plan: Plan, restored: RestoredText, review: bool):
+        self.doc, self.plan, self.restored, self.review = doc, plan, restored, review
+        self.flagged = flagged_tokens(plan, restored) if review else {}
+        self.width = typical_width(l.text for l in restored.lines)
+        self.levels: dict[int, int] = {}                  # outline rank -> heading level
+
+    # ---- text with review marks
+
+    def write_spans(self, par, text: str, spans: list[Span]) -> None:
+        """`text` as runs of `par`; flagged words become highlighted runs with a comment."""
+        from docx.enum.text import WD_COLOR_INDEX
+
+        pos = 0
+        for span in sorted(spans, key=lambda s: s.start):
+            if id(span.token) not in self.flagged or span.start < pos or span.end > len(text):
+                continue
+            if span.start > pos:
+                par.add_run(text[pos:span.start])
+            run = par.add_run(text[span.start:span.end])
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+            self.doc.add_comment(run, text=_comment_text(span.token), author=REVIEW_AUTHOR,
+                                 initials=REVIEW_INITIALS)
+            pos = span.end
+        if pos < len(text):
+            par.add_run(text[pos:])
+
+    def text_writer(self, source: list[Paragraph]):
+        """A writer for table cells whose text comes from `source` paragraphs: flagged words of
+        those paragraphs are found again by their text."""
+        tokens = [s.token for p in source for s in p.spans if id(s.token) in self.flagged]
+
+        def write(par, text: str) -> None:
+            spans, taken = [], set()
+            for tok in tokens:
+                for m in re.finditer(rf"(?<!\w){re.escape(tok.text)}(?!\w)", text):
+                    if m.start() not in taken:
+                        spans.append(Span(m.start(), m.end(), tok, 0))
+                        taken.add(m.start())
+                        break
+            self.write_spans(par, text, spans)
+        return write
+
+    # ---- parts
+
+    def write(self) -> None:
+        from .docx_tables import write_closing_block, write_header_block
+
+        plan, lines = self.plan, self.restored.lines
+        layout = analyse_layout(plan, self.restored)
+        self._properties()
+        front = self.text_writer([self._single(n) for n in layout.front])
+        if layout.header_block:
+            write_header_block(self.doc, plan.header, front, party=layout.party)
+        self._title(front)
+        extra_front = self._joined(layout.front_extra)
+        body = build_paragraphs([lines[n - 1] for n in layout.body], first_number=layout.body.start,
+                                force_breaks=_section_lines(plan.sections), width=self.width)
+        extra_closing = self._joined(layout.closing_extra)
+        self._body(extra_front + body + extra_closing)
+        if layout.recipients or layout.signature:
+            # The closing block stays on the page of the last paragraph (never alone on a page).
+            if self.doc.paragraphs and self.doc.element.body[-2] is self.doc.paragraphs[-1]._p:
+                self.doc.paragraphs[-1].paragraph_format.keep_with_next = True
+            add_paragraph(self.doc, "Body Text").paragraph_format.keep_with_next = True
+            source = [self._single(n) for n in range(layout.body.stop, len(lines) + 1)]
+            write_closing_block(self.doc, layout.recipients, layout.signature, self.text_writer(source))
+
+    def _joined(self, numbers: list[int]) -> list[Paragraph]:
+        """Paragraphs of scattered lines (the front's and closing's leftovers), each run of
+        consecutive lines joined as the body's are."""
+        runs: list[list[int]] = []
+        for n in numbers:
+            if runs and n == runs[-1][-1] + 1:
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+        return [p for run in runs for p in build_paragraphs(
+            [self.restored.lines[n - 1] for n in run], first_number=run[0], width=self.width)]
+
+    def _single(self, number: int) -> Paragraph:
+        return build_paragraphs([self.restored.lines[number - 1]], first_number=number)[0] \
+            if self.restored.lines[number - 1].text.strip() else Paragraph("", number, number)
+
+    def _properties(self) -> None:
+        props = self.doc.core_properties
+        props.title = self.plan.title or ""
+        props.subject = self.plan.header.doc_type or ""
+        props.author = self.plan.header.issuer or ""
+        props.language = "vi-VN"
+        props.comments = "sohoa"
+
+    def _title(self, write) -> None:
+        from .docx_tables import add_rule
+        from .docx_styles import TEXT_WIDTH_MM
+
+        h = self.plan.header
+        if h.doc_type:
+            write(add_paragraph(self.doc, "Document Type"), h.doc_type.upper())
+        if self.plan.title:
+            par = add_paragraph(self.doc, "Title")
+            if not h.doc_type:
+                par.paragraph_format.space_before = self.doc.styles["Document Type"].paragraph_format.space_before
+            write(par, self.plan.title)
+        if h.doc_type or self.plan.title:
+            add_rule(self.doc, 4.0, TEXT_WIDTH_MM / 10)
+            add_paragraph(self.doc, "Body Text")
+
+    def _body(self, paragraphs: list[Paragraph]) -> None:
+        plan = self.plan
+        sections = {s.line: (s, depth) for s, depth in _walk(plan.sections) if s.line}
+        targets_at, target_pars = _anchor(paragraphs, _target_lines(plan.targets), _target_raws(plan.targets))
+        assign_at, assign_pars = _anchor(paragraphs, {a.line for a in plan.assignments if a.line}, set())
+        if plan.targets and targets_at is None:
+            targets_at = _after_heading(paragraphs, "chi tieu")
+        if plan.assignments and assign_at is None:
+            assign_at = _after_heading(paragraphs, "to chuc thuc hien")
+        skip = set(target_pars) | set(assign_pars)
+        # Headings come from the text, not from the plan's sections: a parser may give every
+        # numbered item a section whose title is the item's text.
+        self.levels = heading_levels(p.marker for p in paragraphs if p.marker and p.heading)
+
+        for i, par in enumerate(paragraphs):
+            if i == targets_at and plan.targets:
+                self._targets_table([paragraphs[j] for j in target_pars])
+            if i == assign_at and plan.assignments:
+                self._assignments_table([paragraphs[j] for j in assign_pars])
+            if i in skip or not par.text:
+                continue
+            self._paragraph(par, sections.get(par.first_line))
+        end = len(paragraphs)
+        if plan.targets and (targets_at is None or targets_at >= end):
+            self._targets_table([paragraphs[j] for j in target_pars])
+        if plan.assignments and (assign_at is None or assign_at >= end):
+            self._assignments_table([paragraphs[j] for j in assign_pars])
+
+    def _paragraph(self, par: Paragraph, section: tuple[Section, int] | None) -> None:
+        text, spans, marker = par.text, par.spans, par.marker
+        style = "Body Text"
+        if marker and marker.kind == "roman":
+            # Print the numeral the parser read (or the OCR look-alike read as one: `HI.` -> `III.`).
+            number = str(section[0].number or "") if section else ""
+            label = number if roman_label(number) == number and number else marker.label
+            head = f"{label}. "
+            shift = len(head) - marker.end
+            text = head + text[marker.end:]
+            spans = [Span(s.start + shift, s.end + shift, s.token, s.line) for s in spans if s.start >= marker.end]
+        heading = par.heading
+        if heading and marker is None:
+            style = "Heading Unnumbered"      # `PHỤ LỤC`; not an outline level of its own
+        elif heading:
+            style = f"Heading {self.levels.get(marker.rank, 3)}"
+        elif marker and marker.kind in _ITEM_KINDS:
+            style = "List Paragraph"
+        self.write_spans(add_paragraph(self.doc, style), text, spans)
+
+    def _targets_table(self, source: list[Paragraph]) -> None:
+        from .docx_tables import write_targets_table
+        write_targets_table(self.doc, self.plan.targets, self.text_writer(source))
+        add_paragraph(self.doc, "Body Text")
+
+    def _assignments_table(self, source: list[Paragraph]) -> None:
+        from .docx_tables import write_assignments_table
+        by_line: dict[int, list[Assignment]] = {}
+        for a in self.plan.assignments:
+            by_line.setdefault(a.line, []).append(a)
+        rows = []
+        for a in self.plan.assignments:
+            par = next((p for p in source if a.line in p.lines), None)
+            if par is not None and len(by_line[a.line]) == 1:
+                what = _task_text(par.body, a.assignee)           # the whole item: nothing lost
+            else:
+                what = a.responsibility
+            rows.append((a, what))
+        write_assignments_table(self.doc, rows, self.text_writer(source))
+        add_paragraph(self.doc, "Body Text")
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _walk(sections: list[Section], depth: int = 1):
+    for s in sections:
+        yield s, depth
+        yield from _walk(s.children, depth + 1)
+
+
+def _section_lines(sections: list[Section]) -> set[int]:
+    return {s.line for s, _ in _walk(sections) if s.line}
+
+
+def _target_lines(targets: list[Target]) -> set[int]:
+    out = set()
+    for t in targets:
+        if t.line:
+            out.add(t.line)
+        out |= _target_lines(t.breakdown)
+    return out
+
+
+def _target_raws(targets: list[Target]) -> set[str]:
+    """Source text of targets that carry no line number, to find their paragraphs by."""
+    return {fold(t.raw) for t in targets if not t.line and len(fold(t.raw)) >= 6}
+
+
+def _anchor(paragraphs: list[Paragraph], lines: set[int], raws: set[str]) -> tuple[int | None, list[int]]:
+    """The list items that hold these lines (or raw texts): where the table goes, and which
+    paragraphs it replaces. Running text that mentions a target stays as text."""
+    hits = []
+    for i, par in enumerate(paragraphs):
+        if not par.marker or par.marker.kind not in _ITEM_KINDS or par.heading:
+            continue
+        if lines.intersection(par.lines) or (raws and any(r in fold(par.text) for r in raws)):
+            hits.append(i)
+    if hits:
+        return hits[0], hits
+    # Targets found inside running text: the table follows the first such paragraph.
+    for i, par in enumerate(paragraphs):
+        if lines.intersection(par.lines):
+            return i + 1, []
+    return None, []
+
+
+def _after_heading(paragraphs: list[Paragraph], words: str) -> int | None:
+    """Just after the heading whose text has `words` (folded), e.g. `chi tieu`."""
+    for i, par in enumerate(paragraphs):
+        if par.heading and words in fold(par.text):
+            return i + 1
+    return None
+
+
+def _task_text(body: str, assignee: str) -> str:
+    """An assignment item without its leading assignee: 'X có trách nhiệm ...' -> 'Có trách nhiệm ...'."""
+    if assignee and fold(body).startswith(fold(assignee)):
+        # Walk forward over as many words as the assignee has.
+        words = len(assignee.split())
+        rest = body.split(None, words)[words:] if len(body.split()) > words else []
+        text = (rest[0] if rest else "").lstrip(",;: ").strip()
+        if text:
+            return text[0].upper() + text[1:]
+    return body

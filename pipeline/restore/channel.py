@@ -1,27 +1,34 @@
 """The OCR channel at run time: candidate syllables for an OCR token, with log P(token | syllable).
 
-Two tables per OCR condition (`eng`: legacy English-model OCR; `vie`: Tesseract Vietnamese),
-both learned by dictionaries/build/build_channel.py from rendered pages:
+Tables per OCR condition (`eng`: legacy English-model OCR; `vie`: Tesseract Vietnamese), all
+learned by dictionaries/build/build_channel.py from rendered pages:
 - candidates.npz, an inverse table from the hash of an OCR string to the syllables that render
   as it, with the blended probability (observed pair counts smoothed by the letter model);
-- for strings not in that table, a fallback: syllables whose bare letters are within two edits
-  of the token (rapidfuzz), scored by the letter model (charmodel.py).
+- channel-<kind>.tsv, the letter model (charmodel.py), which scores strings the inverse table
+  lacks: syllables whose bare letters are within two edits of the token (rapidfuzz shortlist);
+- initials-<kind>.tsv, how a capital first letter is misread (`Đoàn` as `Poadn`), which the
+  lower-case letter model cannot see.
 """
 from __future__ import annotations
 
 import hashlib
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
-from .charmodel import CharModel
+from .charmodel import GENERIC_SHARE, CharModel, base
 from .vietnamese import strip_marks
 
-# Smoothing of observed pair counts by the letter model: P(o|s) = (c(s,o) + K P_char(o|s)) / (c(s) + K)
-BLEND_K = 2.0
+# P(o|s) = lam P_observed(o|s) + (1 - lam) P_char(o|s), lam = c(s) / (c(s) + K) but at most
+# LAMBDA_MAX: observed whole-token readings add what the letter model misses, yet the letter
+# model always keeps a share, because real archive scans misread in ways the rendered training
+# pages did not, and a common word's unobserved readings must not become hopeless.
+BLEND_K = 20.0
+LAMBDA_MAX = 0.7
 LOGP_QUANT = 100.0
+FALLBACK_BELOW = -8.0      # run the letter-model fallback when the table's best is worse than this
 
 
 def rendering_hash(text: str) -> int:
@@ -30,94 +37,140 @@ def rendering_hash(text: str) -> int:
 
 
 def blend_logp(observed: int, total: int, lp_char: float) -> float:
-    return math.log((observed + BLEND_K * math.exp(lp_char)) / (total + BLEND_K))
+    if not total:
+        return lp_char
+    lam = min(total / (total + BLEND_K), LAMBDA_MAX)
+    return math.log(lam * observed / total + (1 - lam) * math.exp(lp_char))
+
+
+def _esc(x: str) -> str:
+    return x.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n") if x else "\\0"
+
+
+def _unesc(x: str) -> str:
+    if x == "\\0":
+        return ""
+    return x.replace("\\t", "\t").replace("\\n", "\n").replace("\\\\", "\\")
 
 
 def write_counts(path: Path, counts, what: str) -> None:
-    """A count table as TSV: `a<TAB>b<TAB>count`, a comment line saying what it is."""
-    def esc(x: str) -> str:
-        return x.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n") if x else "\\0"
+    """A count table as TSV: `a<TAB>b<TAB>count` (\\0 = empty string), a comment saying what it is."""
     rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     with open(path, "w", encoding="utf-8") as f:
         f.write(f"# {what}\n")
         for (a, b), c in rows:
-            f.write(f"{esc(a)}\t{esc(b)}\t{c}\n")
+            f.write(f"{_esc(a)}\t{_esc(b)}\t{c}\n")
 
 
 def read_counts(path: Path) -> dict[tuple[str, str], int]:
-    def unesc(x: str) -> str:
-        if x == "\\0":
-            return ""
-        return x.replace("\\t", "\t").replace("\\n", "\n").replace("\\\\", "\\")
     out = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.startswith("#"):
                 continue
             a, b, c = line.rstrip("\n").split("\t")
-            out[(unesc(a), unesc(b))] = int(c)
+            out[(_unesc(a), _unesc(b))] = int(c)
     return out
+
+
+class SyllableIndex:
+    """The words restoration may output, grouped by their bare letters (for the fallback)."""
+
+    def __init__(self, vocab: list[str], candidate_ids: np.ndarray):
+        self.vocab = vocab
+        self.ids = candidate_ids
+        groups: dict[str, list[int]] = {}
+        for i in candidate_ids.tolist():
+            groups.setdefault(strip_marks(vocab[i]), []).append(i)
+        self.groups = groups
+        self.keys = list(groups)
+
+    def near(self, text: str, max_dist: int = 2, limit: int = 12) -> list[int]:
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        hits = process.extract(strip_marks(text), self.keys, scorer=Levenshtein.distance,
+                               score_cutoff=max_dist, limit=limit)
+        return [i for key, _d, _ in hits for i in self.groups[key]]
 
 
 class Channel:
     """Candidates for OCR tokens of one condition."""
 
-    def __init__(self, kind: str, folder: Path, vocab: list[str], candidate_ids: list[int]):
+    def __init__(self, kind: str, folder: Path, index: SyllableIndex, tables):
         self.kind = kind
-        self.vocab = vocab
-        self.model = CharModel(read_counts(folder / f"channel-{kind}.tsv"))
-        pairs = read_counts(folder / f"confusions-{kind}.tsv")
+        self.index = index
+        self.vocab = index.vocab
+        self.model = CharModel(read_counts(folder / f"channel-{kind}.tsv"), GENERIC_SHARE[kind])
         self.syllable_total: Counter = Counter()
-        self.observed: dict[tuple[str, str], int] = {}
-        for (s, o), c in pairs.items():
+        self.observed = read_counts(folder / f"confusions-{kind}.tsv")
+        for (s, _o), c in self.observed.items():
             self.syllable_total[s] += c
-            self.observed[(s, o)] = c
-        z = np.load(folder / "candidates.npz")
-        self.hashes = z[f"{kind}_hash"]
-        self.ids = z[f"{kind}_id"]
-        self.logps = -(z[f"{kind}_logp"].astype(np.float32) / LOGP_QUANT)
-        self.skeletons: dict[str, list[int]] = defaultdict(list)
-        for i in candidate_ids:
-            self.skeletons[strip_marks(vocab[i])].append(i)
-        self.skeleton_keys = list(self.skeletons)
+        self.initials = self._read_initials(folder / f"initials-{kind}.tsv")
+        self.hashes = tables[f"{kind}_hash"]
+        self.ids = tables[f"{kind}_id"]
+        self.logps = -(tables[f"{kind}_logp"].astype(np.float32) / LOGP_QUANT)
         self._cache: dict[str, list[tuple[int, float]]] = {}
 
-    def candidates(self, o: str, min_logp: float = -14.0) -> list[tuple[int, float]]:
-        """(syllable id, log P(o | syllable)) for a lower-cased OCR token, best first."""
-        got = self._cache.get(o)
+    @staticmethod
+    def _read_initials(path: Path) -> dict[str, list[tuple[str, float]]]:
+        """OCR capital -> [(source capital, log P(ocr | source) - log P(usual reading | source))]."""
+        if not path.exists():
+            return {}
+        counts = read_counts(path)
+        totals: Counter = Counter()
+        for (src, _ocr), c in counts.items():
+            totals[src] += c
+        out: dict[str, list[tuple[str, float]]] = {}
+        for (src, ocr), c in counts.items():
+            usual = counts.get((src, base(src).upper()), 0)
+            if base(ocr) != base(src) and c >= 3 and usual:
+                out.setdefault(ocr, []).append((src, math.log(c / usual)))
+        return out
+
+    def candidates(self, o: str, cased: str | None = None) -> list[tuple[int, float]]:
+        """(syllable id, log P(o | syllable)) for a lower-cased OCR token, best first.
+        `cased` is the token as written, when its first letter is a capital."""
+        key = o if cased is None else cased
+        got = self._cache.get(key)
         if got is None:
             got = self._lookup(o)
-            if not got or max(lp for _, lp in got) < -9.0:
-                got = self._merge(got, self._fallback(o))
-            got = sorted((c for c in got if c[1] >= min_logp), key=lambda c: -c[1])
-            self._cache[o] = got
+            if not got or max(lp for _, lp in got) < FALLBACK_BELOW:
+                got = _merge(got, self._fallback(o))
+            if cased is not None and cased[:1] in self.initials:
+                got = _merge(got, self._capital_misreads(cased))
+            got.sort(key=lambda c: -c[1])
+            self._cache[key] = got
         return got
 
     def _lookup(self, o: str) -> list[tuple[int, float]]:
         h = np.uint64(rendering_hash(o))
-        lo = np.searchsorted(self.hashes, h, side="left")
-        hi = np.searchsorted(self.hashes, h, side="right")
+        lo = int(np.searchsorted(self.hashes, h, side="left"))
+        hi = int(np.searchsorted(self.hashes, h, side="right"))
         return [(int(self.ids[k]), float(self.logps[k])) for k in range(lo, hi)]
 
-    def _fallback(self, o: str, max_skeletons: int = 12) -> list[tuple[int, float]]:
-        from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
+    def _score(self, o: str, i: int) -> float:
+        s = self.vocab[i]
+        return blend_logp(self.observed.get((s, o), 0), self.syllable_total.get(s, 0), self.model.logp(o, s))
 
-        key = strip_marks(o)
-        hits = process.extract(key, self.skeleton_keys, scorer=Levenshtein.distance,
-                               score_cutoff=2, limit=max_skeletons)
+    def _fallback(self, o: str) -> list[tuple[int, float]]:
+        return [(i, self._score(o, i)) for i in self.index.near(o)]
+
+    def _capital_misreads(self, cased: str) -> list[tuple[int, float]]:
+        """`Poadn` -> candidates of `doadn` starting with đ, scored with how often Đ reads as P."""
         out = []
-        for skel, _dist, _ in hits:
-            for i in self.skeletons[skel]:
-                s = self.vocab[i]
-                lp = blend_logp(self.observed.get((s, o), 0), self.syllable_total.get(s, 0), self.model.logp(o, s))
-                out.append((i, lp))
+        for src, penalty in self.initials.get(cased[0], []):
+            alt = base(src) + cased[1:].lower()
+            first = src.lower()
+            for i, lp in self.candidates(alt):
+                if self.vocab[i].startswith(first):
+                    out.append((i, lp + penalty))
         return out
 
-    @staticmethod
-    def _merge(a, b):
-        best: dict[int, float] = {}
-        for i, lp in list(a) + list(b):
-            if lp > best.get(i, -1e9):
-                best[i] = lp
-        return list(best.items())
+
+def _merge(a, b):
+    best: dict[int, float] = {}
+    for i, lp in list(a) + list(b):
+        if lp > best.get(i, -1e9):
+            best[i] = lp
+    return list(best.items())

@@ -11,21 +11,19 @@
 """
 from __future__ import annotations
 
-import math
 import re
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from ..model import RawLine, RawText, RestoredLine, RestoredText, RestoredToken
 from ..resources import dictionaries_dir
-from .channel import Channel
+from .channel import Channel, SyllableIndex
 from .decoder import Weights, decode
 from .lm import LanguageModel
 from .tokens import CODE, NUM, core_class, punct_tokens, split_line
-from .vietnamese import is_vietnamese_shape, place_tone
+from .vietnamese import place_tone, strip_marks
 
 # Letters of Vietnamese outside Latin-1: an English OCR model (almost) never writes them.
 VIETNAMESE_ONLY = set("ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĩũ")
@@ -36,15 +34,22 @@ LEGACY_MAX_SHARE = 0.12   # below this share of words with such letters, the tex
 class Settings:
     """Decoder settings per condition (tuned on held-out pages by benchmarks/restore.py)."""
     weights: Weights
-    keep_logp: float          # channel log-prob of leaving a word that is not in the vocabulary as it is
-    max_candidates: int = 10
-    restore_mixed: bool = False   # try words with digits in them (t6 -> tổ, x4 -> xã)
+    keep_logp: float              # channel log-prob of leaving a word outside the vocabulary as it is
+    max_candidates: int = 12      # per word, ranked by channel + unigram prior
+    legacy: bool = False          # digits and symbols may stand for letters (t6 tổ, x4 xã, 6 ở)
+    number_keep_logp: float = 0.0  # a short number read as a word must beat this
 
 
 SETTINGS = {
-    "eng": Settings(Weights(lm=1.0, channel=1.0, pair_bonus=0.5), keep_logp=-9.0, restore_mixed=True),
+    "eng": Settings(Weights(lm=1.0, channel=1.0, pair_bonus=0.5), keep_logp=-9.0, legacy=True,
+                    number_keep_logp=-1.0),
     "vie": Settings(Weights(lm=1.0, channel=1.0, pair_bonus=0.5), keep_logp=-1.0),
 }
+UNIGRAM_PRIOR = 1.0           # weight of log P(word) when choosing which candidates to keep
+
+
+class Literal(str):
+    """An output written exactly as it is (a restored abbreviation), not re-cased."""
 
 
 @dataclass
@@ -88,11 +93,14 @@ class Engine:
         folder = dictionaries_dir()
         self.style = style
         self.lm = LanguageModel(folder / "lm.npz")
-        vocab = self.lm.vocab
-        cand_ids = [i for i, w in enumerate(vocab)
-                    if w.isalpha() and (is_vietnamese_shape(w) or self.lm.word_counts[i] >= 20)]
-        self.candidate_set = set(cand_ids)
-        self.channels = {kind: Channel(kind, folder, vocab, cand_ids) for kind in SETTINGS}
+        tables = np.load(folder / "candidates.npz")
+        if int(tables["vocab_size"][0]) != self.lm.V:
+            raise RuntimeError("dictionaries/candidates.npz does not match lm.npz: rebuild it with "
+                               "dictionaries/build/build_channel.py")
+        index = SyllableIndex(self.lm.vocab, tables["candidate_ids"])
+        self.candidate_set = set(index.ids.tolist())
+        self.channels = {kind: Channel(kind, folder, index, tables) for kind in SETTINGS}
+        self.acronyms, self.acronym_of_bare = load_acronyms(folder)
         self._slot_cache: dict[tuple[str, str], tuple] = {}
         self._lock = threading.Lock()
 
@@ -160,6 +168,8 @@ class Engine:
             out_lines[li] = RestoredLine(text="".join(parts), original=line.text, tokens=tokens, page=line.page)
 
     def _render(self, original: str, word: str, heading: bool) -> str:
+        if isinstance(word, Literal):
+            return str(word)
         word = place_tone(word, self.style)
         if place_tone(original.lower(), self.style) == word:
             return place_tone(original, self.style)   # unchanged but for tone placement
@@ -179,31 +189,90 @@ class Engine:
         return Slot(ids, ch, outs, where)
 
     def _candidates(self, core: str, kind: str, settings: Settings):
-        cls = core_class(core)
         lm = self.lm
+        cls = core_class(core)
+        fixed_keep = None
         if cls == NUM:
-            return np.array([lm.num]), np.zeros(1), [None]
-        lower = place_tone(core.lower(), "new")
-        if cls == CODE:
+            if not (settings.legacy and core.isdigit() and len(core) <= 2):
+                return np.array([lm.num]), np.zeros(1), [None]
+            keep_id, keep_lp = lm.num, settings.number_keep_logp   # 6 for ở, 13 for là
+        elif cls == CODE:
+            spelled = self._spell_code(core, settings)
+            if spelled is not None:
+                return np.array([lm.code]), np.zeros(1), [spelled]
             digits = sum(c.isdigit() for c in core)
-            restorable = (settings.restore_mixed and any(c.isalpha() for c in core) and digits <= 2
-                          and len(core) <= 6 and "/" not in core)
-            if not restorable:
+            if not (settings.legacy and any(c.isalpha() for c in core) and digits <= 2
+                    and len(core) <= 6 and "/" not in core and "-" not in core):
                 return np.array([lm.code]), np.zeros(1), [None]
-            keep_id = lm.code
+            keep_id, keep_lp = lm.code, settings.keep_logp
         else:
-            keep_id = lm.id_of(lower)
-        cands = self.channels[kind].candidates(lower)[: settings.max_candidates]
-        ids, ch, outs = [], [], []
-        for i, lp in cands:
-            ids.append(i)
-            ch.append(lp)
-            outs.append(lm.vocab[i])
+            if len(core) >= 2 and core.isupper():
+                if core in self.acronyms:
+                    fixed_keep = True
+                elif settings.legacy and strip_marks(core) in self.acronym_of_bare:
+                    return (np.array([lm.id_of(core.lower())]), np.zeros(1),
+                            [Literal(self.acronym_of_bare[strip_marks(core)])])
+            keep_id = lm.id_of(place_tone(core.lower(), "new"))
+            keep_lp = None if keep_id in self.candidate_set else settings.keep_logp
+            if fixed_keep:
+                return np.array([keep_id]), np.zeros(1), [None]
+        lower = place_tone(core.lower(), "new")
+        cased = core if core[:1].isupper() else None
+        cands = self.channels[kind].candidates(lower, cased)
+        if cands:
+            ranked = sorted(cands, key=lambda c: -(c[1] + UNIGRAM_PRIOR * lm.uni[c[0]]))
+            kept = ranked[: settings.max_candidates]
+            if cands[0] not in kept:
+                kept.append(cands[0])
+        else:
+            kept = []
+        ids = [i for i, _ in kept]
+        ch = [lp for _, lp in kept]
+        outs: list = [lm.vocab[i] for i in ids]
         if keep_id not in ids:
             ids.append(keep_id)
-            ch.append(settings.keep_logp if keep_id not in self.candidate_set else min(ch or [0.0]) - 2.0)
+            ch.append(keep_lp if keep_lp is not None else min(ch or [0.0]) - 2.0)
             outs.append(None)
         return np.array(ids), np.array(ch, dtype=np.float64), outs
+
+    def _spell_code(self, core: str, settings: Settings):
+        """A code with abbreviations whose Đ the OCR dropped (ND-CP -> NĐ-CP), or None."""
+        if not settings.legacy:
+            return None
+        changed = False
+
+        def fix(m):
+            nonlocal changed
+            run = m.group(0)
+            spelled = self.acronym_of_bare.get(run)
+            if spelled and spelled != run:
+                changed = True
+                return spelled
+            return run
+        out = _UPPER_RUN.sub(fix, core)
+        return Literal(out) if changed else None
+
+
+_UPPER_RUN = re.compile(r"(?<![^\W\d_])[A-Z]{2,8}(?![^\W\d_])")
+
+
+def load_acronyms(folder) -> tuple[set[str], dict[str, str]]:
+    """Known abbreviations (kept as they are) and, for those with Đ, their bare OCR form."""
+    spellings: set[str] = set()
+    for line in (folder / "acronyms-domain.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            spellings.add(line.strip())
+    for line in (folder / "acronyms.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            spellings.add(line.split("\t")[1])
+    bare: dict[str, str] = {}
+    for s in spellings:
+        for part in re.split(r"[-&/]", s):
+            if "Đ" in part and len(part) >= 2:
+                bare.setdefault(strip_marks(part), part)
+        if "Đ" in s:
+            bare.setdefault(strip_marks(s), s)
+    return spellings, bare
 
 
 _engines: dict[str, Engine] = {}
