@@ -91,6 +91,14 @@ class Lexicon:
         return [name[:1] + name[1:].lower() for name, _, ref in self.doc_types if ref]
 
     @cached_property
+    def codes_of_kind(self) -> dict[str, list[str]]:
+        """"Hướng dẫn" -> ["HD"]: the codes a kind of document carries in its number."""
+        out: dict[str, list[str]] = {}
+        for name, codes, _ in self.doc_types:
+            out.setdefault(name[:1] + name[1:].lower(), []).extend(codes)
+        return out
+
+    @cached_property
     def kind_of_code(self) -> dict[str, str]:
         out = {}
         for name, codes, ref in self.doc_types:

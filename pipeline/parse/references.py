@@ -50,6 +50,7 @@ def find_references(blocks: list[Block], own_number: str | None = None) -> list[
             if not re.search(r"[A-Za-zĐđ]", number) or _norm_number(number) == own:
                 continue
             kind = _kind_name(folded[m.start(1):m.end(1)], number)
+            number = _match_kind_code(number, kind)
             ref = Reference(kind=kind, number=number, line=block.line_at(m.start()))
             pos = m.end()
             d = _AFTER_NUMBER.match(folded, pos)
@@ -83,6 +84,20 @@ def find_references(blocks: list[Block], own_number: str | None = None) -> list[
 
 def _clean_number(raw: str) -> str:
     return lexicon().repair_number(re.sub(r"\s+", "", raw).replace("–", "-").rstrip(".,;"))
+
+
+def _match_kind_code(number: str, kind: str) -> str:
+    """The kind's own code in its number, spelled as the kind spells it: a "Hướng dẫn" is
+    "HD" even where restoration wrote "HĐ"; a "Quyết định" is "QĐ" where OCR wrote "QD"."""
+    codes = lexicon().codes_of_kind.get(kind, [])
+
+    def fix(m):
+        word = m.group(0)
+        for code in codes:
+            if fold(word) == fold(code) and word.upper() != word.lower():
+                return code
+        return word
+    return re.sub(r"(?<=[-/])[^\W\d_]+|^[^\W\d_]+", fix, number, count=0)
 
 
 def _norm_number(number: str) -> str:
