@@ -377,3 +377,11 @@ def test_parse_plan_on_restored_text_keeps_every_line_number():
     assert [(t.value, t.line) for t in plan.targets] == [(500, 5)]
     assert [(a.assignee, a.line) for a in plan.assignments] == [("Công an xã", 7)]
     assert [(s.number, s.line) for s in plan.sections] == [("I", 3), ("II", 6)]
+
+
+def test_document_type_and_title_on_one_line():
+    plan = parse_text("UBND XÃ AN PHÚ\nSố: 12/KH-UBND\nAn Phú, ngày 02 tháng 3 năm 2025\n"
+                      "KẾ HOẠCH Phát triển sản xuất nông nghiệp\nnăm 2025\nCăn cứ Luật Trồng trọt năm 2018;\n"
+                      "I. MỤC TIÊU\nx")
+    assert (plan.header.doc_type, plan.title, plan.header.number) == (
+        "KẾ HOẠCH", "Phát triển sản xuất nông nghiệp năm 2025", "12/KH-UBND")

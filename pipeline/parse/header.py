@@ -58,6 +58,19 @@ def _doc_type_of(text: str) -> str | None:
     return None
 
 
+def _doc_type_with_title(text: str) -> tuple[str, str] | None:
+    """"KẾ HOẠCH Phát triển sản xuất năm 2025" on one line: the type in capitals, then the
+    summary. ("Kế hoạch xây dựng ..." in lower case is a title, not a type line.)"""
+    stripped = text.strip()
+    for name in sorted(lexicon().doc_type_names, key=len, reverse=True):
+        head = stripped[:len(name)]
+        rest = stripped[len(name):]
+        if fold(head) == fold(name) and head.isupper() and rest[:1] == " " and rest.strip() \
+                and not rest.strip()[:1].isdigit() and not is_upper_text(rest.split()[0], min_letters=2):
+            return name, rest.strip()
+    return None
+
+
 def parse_header(lines: list[Line]) -> HeaderResult:
     lex = lexicon()
     result = HeaderResult()
@@ -65,16 +78,21 @@ def parse_header(lines: list[Line]) -> HeaderResult:
     if not first:
         return result
     doc_type_at = None
+    inline_title = None
     for i in first:
         if read_marker(lines[i].text, after_break=True) and lines[i].text.strip()[:1] != "-":
             break                                   # a numbered heading: the body has started
         if _doc_type_of(lines[i].text):
             doc_type_at = i
             break
+        both = _doc_type_with_title(lines[i].text)
+        if both and i > first[0]:
+            doc_type_at, inline_title = i, both
+            break
     motto_rx = lex.rx("header", "motto")
     if doc_type_at is not None:
         zone = [i for i in first if i < doc_type_at]
-        result.header.doc_type = _doc_type_of(lines[doc_type_at].text)
+        result.header.doc_type = inline_title[0] if inline_title else _doc_type_of(lines[doc_type_at].text)
         title_from = doc_type_at + 1
     else:
         # No document-type line: the header, if any, is what carries its marks.
@@ -83,6 +101,15 @@ def parse_header(lines: list[Line]) -> HeaderResult:
         zone = [i for i in first if cues and i <= cues[-1]]
         title_from = (cues[-1] + 1) if cues else first[0]
     _read_zone(lines, zone, result.header)
+    if inline_title:
+        title, at = inline_title[1], doc_type_at + 1
+        # the summary may go on, in lower case, on the next lines
+        while at < len(lines) and at <= doc_type_at + 3 and lines[at].text.strip()[:1].islower() \
+                and not title.endswith((".", ";", ":")):
+            title += " " + lines[at].text.strip()
+            at += 1
+        result.title, result.title_line, result.body_start = squash(title), lines[doc_type_at].no, at
+        return result
     title_idx = _title_lines(lines, title_from, after_doc_type=doc_type_at is not None)
     if title_idx:
         result.title = squash(" ".join(lines[i].text for i in title_idx)).strip(" .")
