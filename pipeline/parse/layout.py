@@ -283,8 +283,7 @@ def is_heading_text(rest: str) -> bool:
         return False                    # "... theo Nghị định số" (but "Dinh dưỡng và dân số")
     if is_upper_text(rest):
         return len(words) <= 25
-    return len(words) <= 12 and not rest.rstrip().endswith((".", ";", ",")) or (
-        len(words) <= 12 and rest.rstrip().endswith(":"))
+    return len(words) <= 12 and not rest.rstrip().endswith((".", ";", ","))
 
 
 def build_blocks(lines: list[Line], start: int = 0, end: int | None = None) -> list[Block]:

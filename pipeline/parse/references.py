@@ -8,6 +8,7 @@ cited by name. The same document cited twice is one reference, with what each ci
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model import Reference
 from .layout import Block
@@ -22,6 +23,7 @@ _OF = re.compile(r"\s*(?:,\s*)?(cua|do)\s+")
 _LAW = re.compile(r"(?<![\w])luat\s+(?=[^\W\d])")
 
 
+@lru_cache(maxsize=1)
 def _kind_rx() -> re.Pattern:
     kinds = lexicon().reference_kinds
     alts = "|".join(r"\s+".join(re.escape(w) for w in fold(k).split())
@@ -32,20 +34,16 @@ def _kind_rx() -> re.Pattern:
                       r"(?:(?:so|s[0-9eo]|[^\s\w]{1,3}|\d[^\s\w])(?:\s*[:.]\s*|\s+))?(" + _DOC_NUMBER + r")")
 
 
-_KIND_RX = None
-
-
 def find_references(blocks: list[Block], own_number: str | None = None) -> list[Reference]:
-    global _KIND_RX
-    if _KIND_RX is None:
-        _KIND_RX = _kind_rx()
+    """The documents cited in `blocks`, each once, in order of first citation; `own_number`
+    (the plan's own "Số:") is not a reference."""
     found: list[Reference] = []
     own = _norm_number(own_number) if own_number else None
     for block in blocks:
         text = block.text
         folded = fold(text)
         in_block: list[tuple[int, Reference]] = []
-        for m in _KIND_RX.finditer(folded):
+        for m in _kind_rx().finditer(folded):
             number = _clean_number(text[m.start(2):m.end(2)])
             if not re.search(r"[A-Za-zĐđ]", number) or _norm_number(number) == own:
                 continue
@@ -141,7 +139,7 @@ def _issuer(text: str, folded: str, pos: int) -> str | None:
             break
         if core.lower() == "và":
             nxt = text[at + len(word):].lstrip()
-            if not nxt[:1].isupper() or _KIND_RX.match(fold(nxt)) or fold(nxt).startswith("luat"):
+            if not nxt[:1].isupper() or _kind_rx().match(fold(nxt)) or fold(nxt).startswith("luat"):
                 break
         words.append(core)
         if word != core and word.rstrip(")”\"") != core:

@@ -291,98 +291,109 @@ _BREAKDOWN_OPEN = re.compile(r"(?:^|[\s(,;:])(trong do|bao gom|gom|cu the)\s*[:,
 def read_targets(block: Block, number, *, strict: bool, legacy: bool = False) -> list[Target]:
     """The targets in one block (an item or a paragraph). `strict` is False outside target
     sections, where a quantity counts only when the sentence reads as a target ("phấn đấu",
-    "chỉ tiêu", or a qualifier right before the number)."""
+    "chỉ tiêu", or a qualifier right before the number). `legacy`: the text was restored from
+    legacy OCR, so units may still be misspelt."""
     text = block.text
     if not _HAS_DIGIT.search(text):
         return []
-    quantities = find_quantities(text, legacy=legacy)
-    if not quantities:
-        return []
-    folded = fold(text)
-    quantities = _drop_label_numbers(text, quantities)
+    quantities = _drop_label_numbers(text, find_quantities(text, legacy=legacy))
     if not strict:
         quantities = [q for q in quantities if q.qualifier or _target_sentence(text, q.start)]
-        if not quantities:
-            return []
-    targets: list[Target] = []
-    main: Target | None = None
-    parent_mode = False
-    breakdown_until = -1
-    prev_end = 0
-    for qi, q in enumerate(quantities):
-        next_start = quantities[qi + 1].start if qi + 1 < len(quantities) else len(text)
-        pre = text[prev_end:q.start]
-        fpre = folded[prev_end:q.start]
-        # the clause the quantity belongs to
+    return _ItemReader(block, number).read(quantities)
+
+
+class _ItemReader:
+    """Reads an item's quantities left to right. Each quantity is, by the words before it:
+    a breakdown part (after "trong đó", or in a "label: part: n; part: n" list), the same
+    indicator again ("..., tăng 6%"), or a new target with its own indicator (before it, or
+    after it when the number comes first)."""
+
+    def __init__(self, block: Block, number):
+        self.block, self.number = block, number
+        self.text = block.text
+        self.folded = fold(block.text)
+        self.targets: list[Target] = []
+        self.main: Target | None = None         # the target that parts and repeats attach to
+        self.parent_mode = False                # "Phát triển chăn nuôi: Trâu, bò: 710 con; ..."
+        self.breakdown_until = -1               # "(trong đó: ...)" runs to its closing bracket
+
+    def read(self, quantities: list[Quantity]) -> list[Target]:
+        prev_end = 0
+        for k, q in enumerate(quantities):
+            next_start = quantities[k + 1].start if k + 1 < len(quantities) else len(self.text)
+            self._one(q, self.text[prev_end:q.start], prev_end, next_start, first=k == 0)
+            prev_end = q.end
+        return self._merge_single_parts()
+
+    def _clause(self, pre: str, at: int, first: bool) -> tuple[str, bool]:
+        """The words of `pre` (the text since the last quantity) that belong to this quantity,
+        and whether a new clause starts with them."""
+        fpre = self.folded[at:at + len(pre)]
         hard = [m.end() for m in re.finditer(r";|\(|\.(?=\s)", fpre)]
         local_from = hard[-1] if hard else 0
-        if qi > 0 and not hard:
+        if not first and not hard:
             soft = [m.end() for m in re.finditer(r",|(?<!\w)(?:với|và|so với)(?!\w)", lower(pre))]
             local_from = soft[-1] if soft else 0
-        opened_paren = "(" in fpre[local_from - 1:local_from] if local_from else False
-        bo = None
+        opener = None
         for m in _BREAKDOWN_OPEN.finditer(fpre):
-            bo = m
-        if bo is not None and main is not None:
-            breakdown_until = _paren_close(folded, prev_end + bo.start()) if "(" in fpre[:bo.start() + 1] \
-                else len(text)
-            local_from = max(local_from, bo.end())
+            opener = m
+        if opener is not None and self.main is not None:
+            in_brackets = "(" in fpre[:opener.start() + 1]
+            self.breakdown_until = _paren_close(self.folded, at + opener.start()) if in_brackets else len(self.text)
+            local_from = max(local_from, opener.end())
         local = pre[local_from:]
-        new_clause = qi == 0 or bool(hard)
+        stripped = lower(clean_indicator(local, keep_links=True))
         cue = lexicon().lrx("grammar", "target_cue")
-        stripped = clean_indicator(local, keep_links=True)
-        if any(m.end() == len(lower(stripped)) for m in cue.finditer(lower(stripped))) and "," in stripped:
+        if "," in stripped and any(m.end() == len(stripped) for m in cue.finditer(stripped)):
             local = local[local.rfind(",") + 1:]     # "Củng cố ..., bảo đảm 100% thôn có ..."
-        tgt = _make(q, text, block, number=None)
-        if main is not None and (q.start < breakdown_until or parent_mode):
-            tgt.indicator = _label(local) or _value_first(text, q, next_start, "")
-            (main.breakdown if not parent_mode else main.breakdown).append(tgt)
-            prev_end = q.end
-            continue
-        label, sub = _split_label(local)
-        if main is None and sub and label:
-            main = Target(number=number, indicator=label, value=None, raw="", line=block.line_at(q.num_start))
-            targets.append(main)
-            parent_mode = True
-            tgt.indicator = sub
-            main.breakdown.append(tgt)
-            prev_end = q.end
-            continue
-        indicator = _label(local)
+        return local, first or bool(hard)
+
+    def _one(self, q: Quantity, pre: str, at: int, next_start: int, first: bool) -> None:
+        local, new_clause = self._clause(pre, at, first)
+        tgt = Target(number=None, indicator="", value=q.value, unit=q.unit, value_max=q.value_max,
+                     qualifier=q.qualifier, raw=q.raw, line=self.block.line_at(q.num_start))
+        if self.main is not None and (q.start < self.breakdown_until or self.parent_mode):
+            tgt.indicator = clean_indicator(local) or _value_first(self.text, q, next_start, "")
+            self.main.breakdown.append(tgt)
+            return
+        label, part = _split_label(local)
+        if self.main is None and label and part:
+            self.main = Target(number=self.number, indicator=label, value=None, raw="", line=tgt.line)
+            self.targets.append(self.main)
+            self.parent_mode = True
+            tgt.indicator = part
+            self.main.breakdown.append(tgt)
+            return
+        indicator = clean_indicator(local)
         colon_form = ":" in local and not clean_indicator(local.rsplit(":", 1)[1])
         if not indicator:
-            post = _post_text(text, q, next_start)
-            if main is not None and not new_clause and (q.qualifier not in (None, "đạt") or not post):
-                indicator = main.indicator          # "tăng 6% so với năm 2024": the same indicator
+            post = _post_text(self.text, q, next_start)
+            if self.main is not None and not new_clause and (q.qualifier not in (None, "đạt") or not post):
+                indicator = self.main.indicator      # "tăng 6% so với năm 2024": the same indicator
             else:
-                indicator = _value_first(text, q, next_start, "")
-        elif not colon_form and len(indicator.split()) <= 6 and new_clause and not _has_head(indicator):
-            post = _post_text(text, q, next_start)
-            if post:
+                indicator = _value_first(self.text, q, next_start, "")
+        elif not colon_form and new_clause and len(indicator.split()) <= 6 and not _has_head(indicator):
+            if _post_text(self.text, q, next_start):
                 # a verb before the number, its object after it: "Trồng mới 12 ha rừng"
-                indicator = _value_first(text, q, next_start, clean_indicator(local, keep_links=True))
+                indicator = _value_first(self.text, q, next_start, clean_indicator(local, keep_links=True))
         if not indicator:
-            prev_end = q.end
-            continue
-        tgt.indicator = indicator
-        tgt.number = number
-        targets.append(tgt)
-        main = tgt
-        prev_end = q.end
-    # a parent with a single sub-item is one target: "Sản phẩm cây công nghiệp: lạc vỏ: 255 tấn"
-    out = []
-    for t in targets:
-        if t.value is None and len(t.breakdown) == 1:
-            only = t.breakdown[0]
-            only.indicator = f"{t.indicator}: {only.indicator}"
-            only.number = t.number
-            only.breakdown = []
-            out.append(only)
-        elif t.value is None and not t.breakdown:
-            continue
-        else:
-            out.append(t)
-    return out
+            return
+        tgt.indicator, tgt.number = indicator, self.number
+        self.targets.append(tgt)
+        self.main = tgt
+
+    def _merge_single_parts(self) -> list[Target]:
+        """A parent with one part is one target: "Sản phẩm cây công nghiệp: lạc vỏ: 255 tấn"."""
+        out = []
+        for t in self.targets:
+            if t.value is None and len(t.breakdown) == 1:
+                only = t.breakdown[0]
+                only.indicator = f"{t.indicator}: {only.indicator}"
+                only.number, only.breakdown = t.number, []
+                out.append(only)
+            elif t.value is not None or t.breakdown:
+                out.append(t)
+        return out
 
 
 def _drop_label_numbers(text: str, quantities: list[Quantity]) -> list[Quantity]:
@@ -439,10 +450,6 @@ def _has_head(indicator: str) -> bool:
     return bool(m) and m.start() == 0
 
 
-def _label(local: str) -> str:
-    return clean_indicator(local)
-
-
 def _value_first(text: str, q: Quantity, stop: int, lead: str) -> str:
     post = _post_text(text, q, stop)
     if not post:
@@ -452,8 +459,3 @@ def _value_first(text: str, q: Quantity, stop: int, lead: str) -> str:
         words.append(q.unit)
     words.append(post)
     return squash(" ".join(words))
-
-
-def _make(q: Quantity, text: str, block: Block, number) -> Target:
-    return Target(number=number, indicator="", value=q.value, unit=q.unit, value_max=q.value_max,
-                  qualifier=q.qualifier, raw=q.raw, line=block.line_at(q.num_start))
