@@ -36,7 +36,8 @@ import pairs  # noqa: E402
 from pipeline.restore.channel import blend_logp, rendering_hash, write_counts  # noqa: E402
 from pipeline.restore.charmodel import END, GENERIC_SHARE, START, CharModel  # noqa: E402
 from pipeline.restore.lm import LanguageModel  # noqa: E402
-from pipeline.restore.vietnamese import is_vietnamese_shape  # noqa: E402
+from pipeline.restore.engine import load_acronyms  # noqa: E402
+from pipeline.restore.vietnamese import is_valid_syllable  # noqa: E402
 
 KINDS = ("eng", "vie")
 # Beam search over emissions: renderings less likely than this are left to the run-time fallback.
@@ -77,15 +78,12 @@ def renderings(model: CharModel, s: str, min_logp: float, limit: int) -> list[tu
 
 
 def candidate_syllables(lm: LanguageModel) -> list[tuple[int, str]]:
-    """Words the restorer may output: Vietnamese syllables and letter-only words (acronyms such as
-    ubnd, hđnd) of the LM vocabulary."""
-    out = []
-    for i, w in enumerate(lm.vocab):
-        if w.startswith("<") or not w.isalpha():
-            continue
-        if is_vietnamese_shape(w) or lm.word_counts[i] >= 20:
-            out.append((i, w))
-    return out
+    """Words the restorer may output: the well-formed Vietnamese syllables of the LM vocabulary
+    and the known abbreviations (ubnd, hđnd). Foreign words and extraction debris (usb, đượ)
+    are never proposed, only kept where the input has them."""
+    acronyms = {a.lower() for a in load_acronyms(HERE.parent)[0] if a.isalpha()}
+    return [(i, w) for i, w in enumerate(lm.vocab)
+            if w.isalpha() and (is_valid_syllable(w) or w in acronyms)]
 
 
 def main():

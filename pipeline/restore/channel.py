@@ -28,7 +28,9 @@ from .vietnamese import strip_marks
 BLEND_K = 20.0
 LAMBDA_MAX = 0.7
 LOGP_QUANT = 100.0
-FALLBACK_BELOW = -8.0      # run the letter-model fallback when the table's best is worse than this
+# Run the letter-model fallback unless the table already offers a plausible word: one whose
+# log P(o|s) + log P(s) reaches this (common words read plainly score about -6 to -11).
+FALLBACK_BELOW = -13.0
 
 
 def rendering_hash(text: str) -> int:
@@ -76,8 +78,9 @@ def read_counts(path: Path) -> dict[tuple[str, str], int]:
 class SyllableIndex:
     """The words restoration may output, grouped by their bare letters (for the fallback)."""
 
-    def __init__(self, vocab: list[str], candidate_ids: np.ndarray):
+    def __init__(self, vocab: list[str], candidate_ids: np.ndarray, unigram: np.ndarray):
         self.vocab = vocab
+        self.unigram = unigram
         self.ids = candidate_ids
         groups: dict[str, list[int]] = {}
         for i in candidate_ids.tolist():
@@ -85,11 +88,12 @@ class SyllableIndex:
         self.groups = groups
         self.keys = list(groups)
 
-    def near(self, text: str, max_dist: int = 2, limit: int = 12) -> list[int]:
+    def near(self, key: str, max_dist: int = 2, limit: int = 12) -> list[int]:
+        """Words whose bare letters are within max_dist edits of `key` (bare letters too)."""
         from rapidfuzz import process
         from rapidfuzz.distance import Levenshtein
 
-        hits = process.extract(strip_marks(text), self.keys, scorer=Levenshtein.distance,
+        hits = process.extract(key, self.keys, scorer=Levenshtein.distance,
                                score_cutoff=max_dist, limit=limit)
         return [i for key, _d, _ in hits for i in self.groups[key]]
 
@@ -107,10 +111,22 @@ class Channel:
         for (s, _o), c in self.observed.items():
             self.syllable_total[s] += c
         self.initials = self._read_initials(folder / f"initials-{kind}.tsv")
+        self.lookalike = self._lookalikes(self.model)
         self.hashes = tables[f"{kind}_hash"]
         self.ids = tables[f"{kind}_id"]
         self.logps = -(tables[f"{kind}_logp"].astype(np.float32) / LOGP_QUANT)
         self._cache: dict[str, list[tuple[int, float]]] = {}
+
+    @staticmethod
+    def _lookalikes(model: CharModel) -> dict[int, str]:
+        """Digits and symbols mapped to the bare letter they most often stand for (6 -> o,
+        4 -> a, 1 -> l, & -> e), from the letter model: the fallback's shortlist compares bare
+        letters, and `t6` is then as close to `to` as `tô` is."""
+        votes: dict[str, Counter] = {}
+        for (sc, e), c in model.counts.items():
+            if len(e) == 1 and not e.isalpha() and not e.isspace() and sc not in "^$":
+                votes.setdefault(e, Counter())[base(sc)] += c
+        return {ord(e): v.most_common(1)[0][0] for e, v in votes.items()}
 
     @staticmethod
     def _read_initials(path: Path) -> dict[str, list[tuple[str, float]]]:
@@ -135,7 +151,8 @@ class Channel:
         got = self._cache.get(key)
         if got is None:
             got = self._lookup(o)
-            if not got or max(lp for _, lp in got) < FALLBACK_BELOW:
+            uni = self.index.unigram
+            if not got or max(lp + uni[i] for i, lp in got) < FALLBACK_BELOW:
                 got = _merge(got, self._fallback(o))
             if cased is not None and cased[:1] in self.initials:
                 got = _merge(got, self._capital_misreads(cased))
@@ -154,7 +171,8 @@ class Channel:
         return blend_logp(self.observed.get((s, o), 0), self.syllable_total.get(s, 0), self.model.logp(o, s))
 
     def _fallback(self, o: str) -> list[tuple[int, float]]:
-        return [(i, self._score(o, i)) for i in self.index.near(o)]
+        key = strip_marks(o).translate(self.lookalike)
+        return [(i, self._score(o, i)) for i in self.index.near(key)]
 
     def _capital_misreads(self, cased: str) -> list[tuple[int, float]]:
         """`Poadn` -> candidates of `doadn` starting with đ, scored with how often Đ reads as P."""

@@ -97,7 +97,7 @@ class Engine:
         if int(tables["vocab_size"][0]) != self.lm.V:
             raise RuntimeError("dictionaries/candidates.npz does not match lm.npz: rebuild it with "
                                "dictionaries/build/build_channel.py")
-        index = SyllableIndex(self.lm.vocab, tables["candidate_ids"])
+        index = SyllableIndex(self.lm.vocab, tables["candidate_ids"], self.lm.uni)
         self.candidate_set = set(index.ids.tolist())
         self.channels = {kind: Channel(kind, folder, index, tables) for kind in SETTINGS}
         self.acronyms, self.acronym_of_bare = load_acronyms(folder)
@@ -201,8 +201,10 @@ class Engine:
             if spelled is not None:
                 return np.array([lm.code]), np.zeros(1), [spelled]
             digits = sum(c.isdigit() for c in core)
-            if not (settings.legacy and any(c.isalpha() for c in core) and digits <= 2
-                    and len(core) <= 6 and "/" not in core and "-" not in core):
+            # letters mixed with digits or symbols (t6, x4, d@)ng, ¢d, 1&): a word the English
+            # model misread; longer codes (QH14, 26-CT/TU) are kept
+            if not (settings.legacy and digits <= 2 and len(core) <= 6 and "/" not in core
+                    and "-" not in core and not core.isdigit()):
                 return np.array([lm.code]), np.zeros(1), [None]
             keep_id, keep_lp = lm.code, settings.keep_logp
         else:

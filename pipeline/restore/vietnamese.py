@@ -23,7 +23,7 @@ LETTERS = set("abcdefghijklmnopqrstuvwxyzđ") | VOWELS
 _ONSETS = sorted(["ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr",
                   "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x"],
                  key=len, reverse=True)
-FINALS = ["ng", "nh", "ch", "c", "m", "n", "p", "t", "i", "y", "o", "u"]
+FINALS = ["ng", "nh", "ch", "c", "m", "n", "p", "t", "k", "i", "y", "o", "u"]
 
 _WORD = re.compile(r"^[^\W\d_]+$")
 
@@ -137,3 +137,51 @@ def normalise_text(text: str, style: str = "new") -> str:
     """NFC and one tone placement for every syllable of a text."""
     text = unicodedata.normalize("NFC", text)
     return _TOKEN.sub(lambda m: place_tone(m.group(0), style), text)
+
+
+# The rhymes (vần: vowel nucleus + final) of Vietnamese orthography, toneless. A corpus holds
+# broken tokens too (`đượ`, `têở` from PDF extraction); restoration only ever outputs syllables
+# whose rhyme is here and whose tone suits the final (c, ch, p, t take only sắc or nặng).
+RHYMES = frozenset("""
+a ai ao au ay ac ach am an ang anh ap at
+ăc ăm ăn ăng ăp ăt
+âc âm ân âng âp ât âu ây
+e eo ec em en eng ep et
+ê êu êch êm ên ênh êp êt
+i ia iu ich im in inh ip it
+iêc iêm iên iêng iêp iêt iêu
+o oi oc om on ong op ot oong ooc
+oa oai oao oay oac oach oam oan oang oanh oap oat
+oăc oăm oăn oăng oăt
+oe oeo oen oet
+ô ôi ôc ôm ôn ông ôp ôt
+ơ ơi ơm ơn ơp ơt
+u ua ui uc um un ung up ut
+uân uâng uât uây
+uê uêch uênh
+uôc uôi uôm uôn uông uôt
+uơ
+uy uya uyu uych uynh uyt uyp
+uyên uyêt
+ư ưa ưi ưu ưc ưm ưn ưng ưt
+ươi ươu ươc ươm ươn ương ươp ươt
+y yêm yên yêng yêt yêu
+ak ăk âk ek êk ok ôk uk
+""".split())   # the k finals: place names of the Central Highlands (Đắk Lắk, Krông Búk)
+STOP_FINALS = ("c", "ch", "p", "t", "k")
+
+
+def is_valid_syllable(word: str) -> bool:
+    """A well-formed Vietnamese syllable (any case): a known rhyme, a tone its final allows."""
+    base, tone = strip_tone(word.lower())
+    if not _WORD.match(base) or not all(ch in LETTERS for ch in base):
+        return False
+    parts = split_syllable(base)
+    if parts is None:
+        return False
+    onset, _nucleus, final = parts
+    rhyme = base[len(onset):]
+    # the i of gi and the u of qu also belong to the rhyme: giếng (iêng), quỳnh (uynh)
+    if rhyme not in RHYMES and not (onset in ("gi", "qu") and onset[1] + rhyme in RHYMES):
+        return False
+    return not (final in STOP_FINALS and tone not in (1, 5))
