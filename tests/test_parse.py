@@ -385,3 +385,27 @@ def test_document_type_and_title_on_one_line():
                       "I. MỤC TIÊU\nx")
     assert (plan.header.doc_type, plan.title, plan.header.number) == (
         "KẾ HOẠCH", "Phát triển sản xuất nông nghiệp năm 2025", "12/KH-UBND")
+
+
+def test_what_is_not_language_is_read_as_ocr_wrote_it():
+    """Restoration may rewrite a part letter, a number or a document number; the parser takes
+    those as OCR read them, and the restored words for the rest."""
+    from pipeline.model import RestoredLine, RestoredToken
+    from pipeline.parse import as_parsed
+
+    def line(original, pairs):
+        tokens, pos, text = [], 0, ""
+        for orig, new in pairs:
+            start = original.index(orig, pos)
+            text += original[pos:start] + new
+            tokens.append(RestoredToken(text=new, original=orig, confidence=0.5, start=start, end=start + len(orig)))
+            pos = start + len(orig)
+        return RestoredLine(text=text + original[pos:], original=original, tokens=tokens)
+
+    assert as_parsed(line("C- NHIEM VU", [("C", "CÁ"), ("NHIEM", "NHIỆM"), ("VU", "VỤ")])) == "C- NHIỆM VỤ"
+    assert as_parsed(line("Tong so: 14 cong dan", [("Tong", "Tổng"), ("so", "số"), ("14", "là"), ("cong", "công"),
+                                                   ("dan", "dân")])) == "Tổng số: 14 công dân"
+    assert as_parsed(line("Huong dan 09-HD/DU", [("Huong", "Hướng"), ("dan", "dẫn"), ("09-HD/DU", "09-HĐ/BU")])) \
+        == "Hướng dẫn 09-HD/DU"
+    assert as_parsed(line("duy tri 6 muc 62%", [("duy", "duy"), ("tri", "trì"), ("6", "ở"), ("muc", "mức")])) \
+        == "duy trì ở mức 62%"                       # one digit may be a letter that OCR misread

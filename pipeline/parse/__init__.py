@@ -11,10 +11,12 @@ Every extracted item records the 1-based input line it came from.
 """
 from __future__ import annotations
 
-from ..model import Plan, RestoredText, Source
+import re
+
+from ..model import Plan, RestoredLine, RestoredText, Source
 from .closing import find_recipients, read_recipients
 from .header import parse_header, parse_signature
-from .layout import Block, Line, build_blocks, mark_furniture, repair_line
+from .layout import Block, Line, build_blocks, mark_furniture, read_marker, repair_line
 from .outline import build_outline
 from .parts import collect_assignments, collect_goals, collect_targets, collect_tasks, to_sections
 from .references import find_references
@@ -25,7 +27,38 @@ __all__ = ["parse_plan", "parse_text"]
 
 def parse_plan(restored: RestoredText, source: Source) -> Plan:
     """The plan in restored text."""
-    return _parse([line.text for line in restored.lines], source, legacy=restored.condition == "legacy")
+    return _parse([as_parsed(line) for line in restored.lines], source, legacy=restored.condition == "legacy")
+
+
+_NUMBER_LIKE = re.compile(r"\d{2,}(?:[.,]\d+)*|\d+(?:[.,]\d+)+")   # one digit may be a letter ("6" ở)
+_CODE_LIKE = re.compile(r"(?=.*\d)(?=.*[^\W\d_])\S*[/\-]\S*")
+
+
+def as_parsed(line: RestoredLine) -> str:
+    """A restored line as the parser reads it: restored words, but what is not language as OCR
+    read it, where restoration rewrote it - numbers ("14"), document numbers ("09-HD/DU"),
+    and the numbering that opens a line ("C-" made "CÁ-", "V." made "Vi.")."""
+    tokens = line.tokens
+    if not tokens or not any(t.changed for t in tokens):
+        return line.text
+    pieces, pos = [], 0
+    for t in tokens:
+        pieces.append((line.original[pos:t.start], t))
+        pos = t.end
+    if "".join(gap + t.text for gap, t in pieces) + line.original[pos:] != line.text:
+        return line.text                # tokens do not map onto the line: keep it as restored
+    marker_end = -1
+    found = read_marker(line.original, after_break=True)
+    if found:
+        again = read_marker(line.text, after_break=True)
+        if again is None or again[0].label != found[0].label:
+            marker_end = found[1]
+    out = []
+    for gap, t in pieces:
+        keep_ocr = t.changed and (t.start < marker_end or _NUMBER_LIKE.fullmatch(t.original)
+                                  or _CODE_LIKE.fullmatch(t.original))
+        out.append(gap + (t.original if keep_ocr else t.text))
+    return "".join(out) + line.original[pos:]
 
 
 def parse_text(text: str, source: Source | None = None) -> Plan:

@@ -192,12 +192,17 @@ def read_marker(text: str, *, after_break: bool, expect_roman: int | None = None
         if value is not None:
             if titled or (sep and sep in ".-–:"):
                 return Marker("part" if part else "roman", written, value), m.end()
-        elif titled and (digit_romans or not _DIGIT_ROMAN.match(written)):
-            value = roman_value(_unconfuse_roman(written))
-            # the numeral expected next, or the one after it when OCR lost a heading; a letter
-            # look-alike below it ("Ii." after "II.") is the next one misread (renumbered later)
-            if value is not None and expect_roman and (value == expect_roman or (
-                    not _DIGIT_ROMAN.match(written) and value <= expect_roman + 1)):
+        elif titled and (digit_romans or not _DIGIT_ROMAN.match(written)) and expect_roman:
+            # a look-alike: the numeral expected next, or the one after it when OCR lost a
+            # heading; a letter look-alike below it ("Ii." after "II.") is the next one misread
+            # (renumbered by build_blocks). Readings: all of it, or its capitals ("Vv." is V).
+            capitals = "".join(c for c in written if not c.islower() or c == "l")
+            readings = {roman_value(_unconfuse_roman(w)) for w in (written, capitals) if w} - {None}
+            if expect_roman in readings:
+                value = expect_roman
+            elif not _DIGIT_ROMAN.match(written) and readings and min(readings) <= expect_roman + 1:
+                value = min(readings)
+            if value is not None:
                 return Marker("part" if part else "roman", to_roman(value), value), m.end()
     m = _DOTTED.match(text)
     if m:
