@@ -1,39 +1,106 @@
 """parse: RestoredText -> Plan (sohoa.plan/1).
 
-First version: the section tree from the numbering (I., 1., 1.1.), the title line and the
-recipients block. The full parser (header, targets, assignments, references) replaces it.
+    lines ──layout──▶ blocks ──outline──▶ sections ──parts──▶ targets, goals, tasks, assignments
+      └──header──▶ issuer, number, place, date, type, title    └──references, closing, summary
+
+One module per concern: `layout` (line repairs, numbering, joining lines into blocks), `header`
+(Decree 30 header block and the signature), `outline` (the section tree and what each part is
+for), `targets`, `assignments` (spaCy), `references`, `closing` (recipients), `summary` (year,
+locality, theme). Vocabulary comes from the data files in dictionaries/ (see `lexicon`).
+Every extracted item records the 1-based input line it came from.
 """
 from __future__ import annotations
 
 import re
 
-from ..model import Plan, RestoredText, Section, Source
+from ..model import Plan, RestoredLine, RestoredText, Source
+from .closing import find_recipients, read_recipients
+from .header import parse_header, parse_signature
+from .layout import Block, Line, build_blocks, mark_furniture, read_marker, repair_line
+from .outline import build_outline
+from .parts import collect_assignments, collect_goals, collect_targets, collect_tasks, to_sections
+from .references import find_references
+from .summary import find_theme, infer_locality, infer_year
 
-_ROMAN = re.compile(r"^\s*([IVX]{1,4})\s*[.\-–]\s*(.+?)\s*$")
-_ARABIC = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.\s+(.*?)\s*$")
+__all__ = ["parse_plan", "parse_text"]
 
 
 def parse_plan(restored: RestoredText, source: Source) -> Plan:
+    """The plan in restored text."""
+    return _parse([as_parsed(line) for line in restored.lines], source, legacy=restored.condition == "legacy")
+
+
+_NUMBER_LIKE = re.compile(r"\d{2,}(?:[.,]\d+)*|\d+(?:[.,]\d+)+")   # one digit may be a letter ("6" ở)
+_CODE_LIKE = re.compile(r"(?=.*\d)(?=.*[^\W\d_])\S*[/\-]\S*")
+
+
+def as_parsed(line: RestoredLine) -> str:
+    """A restored line as the parser reads it: restored words, but what is not language as OCR
+    read it, where restoration rewrote it - numbers ("14"), document numbers ("09-HD/DU"),
+    and the numbering that opens a line ("C-" made "CÁ-", "V." made "Vi.")."""
+    tokens = line.tokens
+    if not tokens or not any(t.changed for t in tokens):
+        return line.text
+    pieces, pos = [], 0
+    for t in tokens:
+        pieces.append((line.original[pos:t.start], t))
+        pos = t.end
+    if "".join(gap + t.text for gap, t in pieces) + line.original[pos:] != line.text:
+        return line.text                # tokens do not map onto the line: keep it as restored
+    marker_end = -1
+    found = read_marker(line.original, after_break=True)
+    if found:
+        again = read_marker(line.text, after_break=True)
+        if again is None or again[0].label != found[0].label:
+            marker_end = found[1]
+    out = []
+    for gap, t in pieces:
+        keep_ocr = t.changed and (t.start < marker_end or _NUMBER_LIKE.fullmatch(t.original)
+                                  or _CODE_LIKE.fullmatch(t.original))
+        out.append(gap + (t.original if keep_ocr else t.text))
+    return "".join(out) + line.original[pos:]
+
+
+def parse_text(text: str, source: Source | None = None) -> Plan:
+    """The plan in a string of clean text (for tests and for callers that skip restoration)."""
+    source = source or Source(path="<text>", sha256="0" * 64, kind="text", pages=1)
+    return _parse(text.split("\n"), source)
+
+
+def _parse(texts: list[str], source: Source, *, legacy: bool = False) -> Plan:
+    lines = [Line(i + 1, repair_line(t)) for i, t in enumerate(texts)]
+    mark_furniture(lines)
     plan = Plan(source=source)
-    lines = [l.text for l in restored.lines]
-    top: Section | None = None
-    recipients_at = None
-    for i, text in enumerate(lines, 1):
-        if plan.title is None and text.strip():
-            plan.title = text.strip()
-        m = _ROMAN.match(text)
-        if m:
-            top = Section(number=m.group(1), title=m.group(2), line=i)
-            plan.sections.append(top)
-            continue
-        m = _ARABIC.match(text)
-        if m and top is not None:
-            top.children.append(Section(number=m.group(1), title=m.group(2), line=i))
-        if text.strip().lower().startswith("nơi nhận"):
-            recipients_at = i
-    if recipients_at:
-        for text in lines[recipients_at:]:
-            item = text.strip().lstrip("-+• ").rstrip(";.,")
-            if item:
-                plan.recipients.append(item)
+    head = parse_header(lines)
+    plan.header, plan.title = head.header, head.title
+    recipients_at = find_recipients(lines, head.body_start)
+    signer, signer_title, signature = parse_signature(lines, head.body_start, len(lines))
+    plan.header.signer, plan.header.signer_title = signer, signer_title
+    body_end = len(lines)
+    if recipients_at is not None:
+        body_end = recipients_at
+    elif signature:
+        body_end = min(signature)
+    blocks = build_blocks(lines, head.body_start, body_end)
+    root, preamble = build_outline(blocks)
+
+    body_text = "\n".join(b.text for b in blocks)
+    plan.year = infer_year(plan.title, plan.header, body_text)
+    plan.locality = infer_locality(plan.header, plan.title, body_text)
+    plan.theme = find_theme(body_text)
+
+    plan.targets = collect_targets(root, legacy=legacy)
+    plan.sections = to_sections(root)
+    plan.goals = collect_goals(root)
+    plan.tasks = collect_tasks(root)
+    plan.assignments = collect_assignments(root, plan.year)
+
+    cited = list(blocks)
+    if plan.title and head.title_line:
+        title_block = Block(marker=None, text="")
+        title_block.append(plan.title, head.title_line)
+        cited.insert(0, title_block)
+    plan.references = find_references(cited, own_number=plan.header.number)
+    if recipients_at is not None:
+        plan.recipients = read_recipients(lines, recipients_at, len(lines), signature)
     return plan
