@@ -47,6 +47,7 @@ SETTINGS = {
 }
 UNIGRAM_PRIOR = 1.0           # weight of log P(word) when choosing which candidates to keep
 PRUNE_MARGIN = 10.0           # drop candidates whose channel + unigram score trails the best by more
+NUMBER_AS_WORD_MIN = 0.8      # posterior a number needs to be rewritten as the word it misread
 
 
 class Literal(str):
@@ -82,6 +83,32 @@ def apply_case(pattern: str, word: str, heading: bool) -> str:
     if first.isupper() or (first.isdigit() and heading):
         return word[:1].upper() + word[1:]
     return word
+
+
+_ROMAN = re.compile(r"^[IVXLC]+$")
+
+
+def is_marker(pieces, pi: int) -> bool:
+    """Numbering and list markers, never restored: the first word of a line when it is a number
+    or a single letter or Roman numeral followed by . ) or - (`14.`, `C-`, `V.`, `b)`); a letter
+    in brackets (`(a)`); a number next to another number or followed by . ) % / : (a value or
+    a date, not a misread word)."""
+    piece = pieces[pi]
+    core = piece.core
+    short = len(core) == 1 or bool(_ROMAN.match(core)) or core.isdigit()
+    if not short:
+        return False
+    after = piece.suffix[:1]
+    if pi == 0 and after in (".", ")", "-", "–", ":") and not piece.prefix.strip("‘'\"“"):
+        return True
+    if piece.prefix.endswith("(") and after == ")":
+        return True
+    if core.isdigit():
+        if pi == 0 or after in (".", ")", "%", "/", ":", ","):
+            return True
+        neighbours = [pieces[j].core for j in (pi - 1, pi + 1) if 0 <= j < len(pieces)]
+        return any(n[:1].isdigit() for n in neighbours)
+    return False
 
 
 def is_heading(line: str) -> bool:
@@ -121,13 +148,22 @@ class Engine:
                 for pi, piece in enumerate(pieces_of[li]):
                     for t in punct_tokens(piece.prefix):
                         slots.append(self._fixed(t))
-                    if piece.core:
+                    if piece.core and is_marker(pieces_of[li], pi):
+                        slots.append(self._fixed_id(self.lm.num if piece.core.isdigit() else self.lm.code))
+                    elif piece.core:
                         slots.append(self._word_slot(piece.core, kind, settings, (li, pi)))
                     for t in punct_tokens(piece.suffix):
                         slots.append(self._fixed(t))
             slots.append(eos)
         choice, conf = decode(self.lm, [s.ids for s in slots], [s.ch for s in slots], settings.weights)
-        chosen = {s.where: (s.outs[c], p) for s, c, p in zip(slots, choice, conf) if s.where is not None}
+        chosen = {}
+        for s, c, p in zip(slots, choice, conf):
+            if s.where is not None:
+                li, pi = s.where
+                # a number read as a word (6 -> ở) only when the decoder is sure
+                if s.outs[c] is not None and pieces_of[li][pi].core.isdigit() and p < NUMBER_AS_WORD_MIN:
+                    c, p = s.outs.index(None), 1.0 - p
+                chosen[s.where] = (s.outs[c], p)
         out_lines = [self._line(li, line, pieces_of[li], chosen) for li, line in enumerate(lines)]
         return RestoredText(lines=out_lines, condition=condition)
 
