@@ -9,7 +9,9 @@ Accuracy (syllable accuracy by vnscore.py, tone placement ignored):
   of the language model and whose pages are kept out of the channel tables (see
   dictionaries/build/pairs.py): their Tesseract `eng` (legacy) and `vie` readings restored, and
   their source text restored as clean text (should come out unchanged);
-- generated held-out pages (make_ocr_pairs.py pages numbered a multiple of 10), when present.
+- generated held-out pages (see dictionaries/build/pairs.is_heldout), when present;
+- genre plans: the commune plans written for the parser tests (tests/data/plans, not in any
+  training data), rendered as office scans and read with Tesseract `eng` and `vie`.
 Speed: syllables per second restoring the held-out legacy pages repeated to a long input (one
 process, one core), and the cost of restoring one page's text next to Tesseract reading it.
 """
@@ -38,6 +40,37 @@ SAMPLE = SHARED / "samples" / "tam-tien-2024"
 def restore(text: str) -> str:
     from pipeline.restore import restore_string
     return restore_string(text).text
+
+
+def tsv_raw_text(path: Path):
+    """Tesseract's word table as the RawText the ocr stage makes (lines, word confidences)."""
+    import csv
+    from types import SimpleNamespace
+    from pipeline.model import RawText
+    from pipeline.ocr import words_to_lines
+    words = []
+    with open(path, encoding="utf-8") as f:
+        for row in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(row) < 12 or row[0] == "level" or not row[11].strip():
+                continue
+            words.append(SimpleNamespace(text=row[11].strip(), conf=float(row[10]), block=int(row[2]),
+                                         par=int(row[3]), line=int(row[4])))
+    return RawText(lines=words_to_lines(words, 1), ocr_engine="tesseract", ocr_lang="vie")
+
+
+def score_tsv_pages(pages, limit: int | None):
+    from pipeline.restore import restore_text
+    gold_all, hyp_all, raw_all = [], [], []
+    for d, pid in pages[:limit]:
+        tsv = d / f"{pid}.vie.tsv"
+        if not tsv.exists():
+            continue
+        raw = tsv_raw_text(tsv)
+        gold_all.append((d / f"{pid}.src.txt").read_text(encoding="utf-8"))
+        raw_all.append(raw.text)
+        hyp_all.append(restore_text(raw).text)
+    g = "\n".join(gold_all)
+    return vnscore.score(g, "\n".join(raw_all)), vnscore.score(g, "\n".join(hyp_all))
 
 
 def score_pages(pages, kind: str, limit: int | None):
@@ -84,6 +117,18 @@ def main():
             for kind, label in (("eng", "legacy"), ("vie", "vie")):
                 r0, r1 = score_pages(gen, kind, a.pages)
                 rows.append((f"held-out generated pages ({label})", r0, r1))
+            r0, r1 = score_tsv_pages(gen, a.pages)
+            rows.append(("held-out generated pages (vie + word conf.)", r0, r1))
+    plans = sorted(p for p in (ROOT / "tests" / "data" / "plans").glob("*.txt")
+                   if p.name.count(".") == 1)
+    for kind, label in (("eng", "legacy"), ("vie", "vie")):
+        gold_all = [p.read_text(encoding="utf-8") for p in plans if p.with_suffix(f".{kind}.txt").exists()]
+        raw_all = [p.with_suffix(f".{kind}.txt").read_text(encoding="utf-8") for p in plans
+                   if p.with_suffix(f".{kind}.txt").exists()]
+        if gold_all:
+            g = "\n".join(gold_all)
+            rows.append((f"genre plans ({label})", vnscore.score(g, "\n".join(raw_all)),
+                         vnscore.score(g, "\n".join(restore(r) for r in raw_all))))
     print(f"\n{'set':42} {'syllables':>9} {'raw':>7} {'restored':>9}")
     for label, r0, r1 in rows:
         print(f"{label:42} {r1['gold_tokens']:9d} {r0['acc']:7.2%} {r1['acc']:9.2%}")

@@ -86,6 +86,20 @@ def candidate_syllables(lm: LanguageModel) -> list[tuple[int, str]]:
             if w.isalpha() and (is_valid_syllable(w) or w in acronyms)]
 
 
+def write_confidence_table(path: Path, items) -> None:
+    """How often Tesseract `vie` read a word right, by its word confidence (buckets of 10)."""
+    right, total = Counter(), Counter()
+    for conf, ok in items:
+        b = min(max(int(conf // 10), 0), 9) * 10
+        right[b] += ok
+        total[b] += 1
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("# Tesseract `vie` word confidence bucket, words read right, words; rendered pages; "
+                "built by dictionaries/build/build_channel.py\n")
+        for b in range(0, 100, 10):
+            f.write(f"{b}\t{right[b]}\t{total[b]}\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pairs", type=Path, nargs="*", default=[pairs.SHARED_PAIRS, pairs.DEFAULT_GENERATED])
@@ -129,6 +143,7 @@ def main():
         tables[kind] = (h[order], np.array(ids, dtype=np.uint16)[order],
                         np.clip(np.round(-np.array(logps)[order] * LOGP_QUANT), 0, 65535).astype(np.uint16))
         print(f"  {len(h):,} renderings of {len(sylls):,} syllables ({time.time() - t0:.0f} s)", file=sys.stderr)
+    write_confidence_table(a.out / "ocrconf-vie.tsv", pairs.confidence_pairs(a.pairs, "vie"))
     np.savez_compressed(a.out / "candidates.npz", vocab_size=np.array([lm.V]),
                         candidate_ids=np.array([i for i, _ in sylls], dtype=np.uint16),
                         **{f"{k}_{n}": v for k, t in tables.items() for n, v in zip(("hash", "id", "logp"), t)})

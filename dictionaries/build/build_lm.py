@@ -53,11 +53,19 @@ def tokenize_file(path: str) -> list[list[str]]:
     return out
 
 
-def read_corpus(data: Path, jobs: int):
+# The genre of the documents sohoa reads (provincial and commune plans, decisions, resolutions)
+# is a small part of the corpus next to the codified law; its sentences count this many times,
+# so that plan vocabulary (thi đua, chi bộ, Đảng ủy, chỉ tiêu) weighs as it does in plans.
+GENRE_FOLDERS = ("vn-legal-admin/tvpl-local", "vn-legal-admin/site-pages", "vn-legal-admin/sapxep-2025")
+
+
+def read_corpus(data: Path, jobs: int, genre_weight: int = 1):
     files = [str(p) for p in corpus.corpus_files(data)]
+    repeats = [genre_weight if any(f"/{g}/" in p for g in GENRE_FOLDERS) else 1 for p in files]
     with Pool(jobs) as pool:
-        for sentences in pool.imap(tokenize_file, files, chunksize=4):
-            yield from sentences
+        for sentences, k in zip(pool.imap(tokenize_file, files, chunksize=4), repeats):
+            for _ in range(k):
+                yield from sentences
 
 
 def build_vocab(sentences, min_count: int):
@@ -202,6 +210,7 @@ def main():
     ap.add_argument("--min-count", type=int, default=2, help="words rarer than this become <unk>")
     ap.add_argument("--min-trigram", type=int, default=2, help="trigrams rarer than this are pruned")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--genre-weight", type=int, default=3, help="times the plan-genre folders count")
     ap.add_argument("--cache", type=Path, help="keep the tokenised corpus here to speed up rebuilds")
     a = ap.parse_args()
     t0 = time.time()
@@ -210,7 +219,7 @@ def main():
         vocab, stream = list(z["vocab"]), z["stream"]
         counts_of = dict(zip(vocab, z["vocab_counts"]))
     else:
-        sentences = list(read_corpus(a.data, a.jobs))
+        sentences = list(read_corpus(a.data, a.jobs, a.genre_weight))
         vocab, counts = build_vocab(sentences, a.min_count)
         index = {w: i for i, w in enumerate(vocab)}
         stream = encode(sentences, index)

@@ -104,3 +104,32 @@ def initial_pairs(dirs: list[Path], kind: str):
         for s, o in align_tokens(src, ocr):
             if s.isalpha() and s[0].isupper() and o:
                 yield s[0], o[0]
+
+
+def confidence_pairs(dirs: list[Path], kind: str = "vie"):
+    """(Tesseract word confidence, was the word read right) for words of generated pages, whose
+    ID.<kind>.tsv keeps Tesseract's word table."""
+    import csv
+    for d, pid in page_ids(dirs, False):
+        tsv = d / f"{pid}.{kind}.tsv"
+        if not tsv.exists():
+            continue
+        ocr, confs = [], []
+        with open(tsv, encoding="utf-8") as f:
+            for row in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+                if len(row) < 12 or row[0] == "level" or not row[11].strip():
+                    continue
+                for word in row[11].split():
+                    for piece in split_line(word):
+                        if piece.core:
+                            ocr.append(piece.core)
+                            confs.append(float(row[10]))
+        src = cores((d / f"{pid}.src.txt").read_text(encoding="utf-8"))
+        sk, ok = [ocr_key(t) for t in src], [ocr_key(t) for t in ocr]
+        for op in Levenshtein.opcodes(sk, ok):
+            n = op.src_end - op.src_start
+            if op.tag == "equal" or (op.tag == "replace" and n == op.dest_end - op.dest_start):
+                for i in range(n):
+                    s, o = src[op.src_start + i], ocr[op.dest_start + i]
+                    if s.isalpha():
+                        yield confs[op.dest_start + i], place_tone(s.lower()) == place_tone(o.lower())

@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import math
 import re
 import threading
 from dataclasses import dataclass
@@ -129,6 +130,7 @@ class Engine:
         self.candidate_set = set(index.ids.tolist())
         self.channels = {kind: Channel(kind, folder, index, tables) for kind in SETTINGS}
         self.acronyms, self.acronym_of_bare = load_acronyms(folder)
+        self.confidence_shift = load_confidence_shift(folder / "ocrconf-vie.tsv")
         self._slot_cache: dict[tuple[str, str], tuple] = {}
         self._lock = threading.Lock()
 
@@ -151,7 +153,8 @@ class Engine:
                     if piece.core and is_marker(pieces_of[li], pi):
                         slots.append(self._fixed_id(self.lm.num if piece.core.isdigit() else self.lm.code))
                     elif piece.core:
-                        slots.append(self._word_slot(piece.core, kind, settings, (li, pi)))
+                        conf = confs_of(lines[li], pi) if kind == "vie" else None
+                        slots.append(self._word_slot(piece.core, kind, settings, (li, pi), conf))
                     for t in punct_tokens(piece.suffix):
                         slots.append(self._fixed(t))
             slots.append(eos)
@@ -213,14 +216,21 @@ class Engine:
     def _fixed_id(i: int) -> Slot:
         return Slot(np.array([i]), np.zeros(1), [None], None)
 
-    def _word_slot(self, core: str, kind: str, settings: Settings, where) -> Slot:
+    def _word_slot(self, core: str, kind: str, settings: Settings, where, ocr_conf=None) -> Slot:
         key = (core, kind)
         cached = self._slot_cache.get(key)
         if cached is None:
-            cached = self._candidates(core, kind, settings)
+            ids, ch, outs = self._candidates(core, kind, settings)
+            lower = place_tone(core.lower(), "new")
+            as_read = np.array([o is None or o == lower for o in outs])
+            cached = (ids, ch, outs, as_read)
             with self._lock:
                 self._slot_cache[key] = cached
-        ids, ch, outs = cached
+        ids, ch, outs, as_read = cached
+        if ocr_conf is not None and len(ids) > 1 and ocr_conf >= 0:
+            # Tesseract's own doubt: a word it was unsure of is more often misread
+            keep_shift, change_shift = self.confidence_shift(ocr_conf)
+            ch = ch + np.where(as_read, keep_shift, change_shift)
         return Slot(ids, ch, outs, where)
 
     def _candidates(self, core: str, kind: str, settings: Settings):
@@ -292,6 +302,34 @@ class Engine:
 
 
 _UPPER_RUN = re.compile(r"(?<![^\W\d_])[A-Z]{2,8}(?![^\W\d_])")
+
+
+def confs_of(line: RawLine, pi: int):
+    if line.confidences and pi < len(line.confidences):
+        return line.confidences[pi]
+    return None
+
+
+def load_confidence_shift(path):
+    """Channel log-prob shifts by Tesseract word confidence: (for reading the word as written,
+    for reading it as another word), relative to the channel's average. From ocrconf-vie.tsv."""
+    rows = []
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                b, right, total = map(int, line.split("\t"))
+                rows.append((b, right, total))
+    all_right = sum(r for _, r, _ in rows) + 1
+    all_total = sum(t for _, _, t in rows) + 2
+    mean = all_right / all_total
+    table = {}
+    for b, right, total in rows:
+        acc = (right + 2 * mean) / (total + 2)          # smoothed towards the mean
+        table[b] = (math.log(acc / mean), math.log((1 - acc) / (1 - mean)))
+
+    def shift(conf: float) -> tuple[float, float]:
+        return table.get(min(int(conf // 10), 9) * 10, (0.0, 0.0))
+    return shift
 
 
 def load_acronyms(folder) -> tuple[set[str], dict[str, str]]:
