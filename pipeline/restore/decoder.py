@@ -23,6 +23,9 @@ import numpy as np
 
 NEG = -1e9
 CHUNK_SLOTS = 2000
+# Candidates kept per slot for the exact trigram search, chosen by a bigram look at both
+# neighbours; the channel proposes up to about twice as many.
+KEEP_PER_SLOT = 8
 
 
 @dataclass
@@ -59,17 +62,41 @@ def _chunk_end(lm, slots_ids, start, n):
     return k
 
 
-def _decode_chunk(lm, slots_ids, slots_ch, w: Weights):
+def _padded(lm, slots_ids, slots_ch, scale: float):
     N = len(slots_ids)
     K = max(len(s) for s in slots_ids)
     ids = np.full((N, K), lm.unk, dtype=np.int64)
     ch = np.full((N, K), NEG)
     for t, (s, c) in enumerate(zip(slots_ids, slots_ch)):
         ids[t, :len(s)] = s
-        ch[t, :len(s)] = w.channel * c
-    valid = ch > NEG / 2
+        ch[t, :len(s)] = scale * c
+    return ids, ch, ch > NEG / 2
+
+
+def _prune(lm, ids, ch, valid, w: Weights, keep: int):
+    """Indices (into each slot's candidates) of the `keep` best candidates by their channel score
+    plus the best bigram link to each neighbour: a cheap, vectorised look at context, so that
+    cứ survives next to căn even though the channel prefers cụ for `cu`."""
+    P2 = w.lm * lm.padded_pairs(ids, valid, w.pair_bonus)
+    P2 = np.where(valid[:-1, :, None] & valid[1:, None, :], P2, NEG)
+    local = ch.copy()
+    local[1:] += (ch[:-1, :, None] + P2).max(axis=1)          # best left neighbour
+    local[:-1] += (P2 + ch[1:, None, :]).max(axis=2)          # best right neighbour
+    local[~valid] = 2 * NEG
+    return np.argsort(-local, axis=1, kind="stable")[:, :keep]
+
+
+def _decode_chunk(lm, slots_ids, slots_ch, w: Weights):
+    N = len(slots_ids)
+    ids, ch, valid = _padded(lm, slots_ids, slots_ch, w.channel)
     if N < 3:
         return [int(np.argmax(ch[t])) for t in range(N)], [1.0] * N
+    original = None
+    if ids.shape[1] > KEEP_PER_SLOT:
+        original = _prune(lm, ids, ch, valid, w, KEEP_PER_SLOT)
+        rows = np.arange(N)[:, None]
+        ids, ch, valid = ids[rows, original], ch[rows, original], valid[rows, original]
+    K = ids.shape[1]
     B = lm.padded_lattice(ids, valid, w.pair_bonus)          # B[t-2] scores position t
     if w.lm != 1.0:
         B *= w.lm
@@ -87,6 +114,8 @@ def _decode_chunk(lm, slots_ids, slots_ch, w: Weights):
     for t in range(N - 1, 1, -1):
         path[t - 2] = backs[t][path[t - 1], path[t]]
     conf = _confidences(B, ch, path)
+    if original is not None:
+        path = original[np.arange(N), path]
     return path.tolist(), conf.tolist()
 
 

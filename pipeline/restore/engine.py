@@ -36,7 +36,8 @@ class Settings:
     """Decoder settings per condition (tuned on held-out pages by benchmarks/restore.py)."""
     weights: Weights
     keep_logp: float              # channel log-prob of leaving a word outside the vocabulary as it is
-    max_candidates: int = 12      # per word, ranked by channel + unigram prior
+    max_candidates: int = 14      # per word, ranked by channel + unigram prior ...
+    common_extra: int = 4         # ... plus the commonest words among plausible readings
     legacy: bool = False          # digits and symbols may stand for letters (t6 tổ, x4 xã, 6 ở)
     number_keep_logp: float = 0.0  # a short number read as a word must beat this
 
@@ -47,7 +48,8 @@ SETTINGS = {
     "vie": Settings(Weights(lm=1.0, channel=1.0, pair_bonus=0.5), keep_logp=-1.0),
 }
 UNIGRAM_PRIOR = 1.0           # weight of log P(word) when choosing which candidates to keep
-PRUNE_MARGIN = 10.0           # drop candidates whose channel + unigram score trails the best by more
+PRUNE_MARGIN = 12.0           # drop candidates whose channel + unigram score trails the best by more
+COMMON_MIN_CHANNEL = -6.0     # how plausible a reading must be for a common word to be kept
 NUMBER_AS_WORD_MIN = 0.8      # posterior a number needs to be rewritten as the word it misread
 
 
@@ -270,6 +272,11 @@ class Engine:
             scored = sorted(((lp + UNIGRAM_PRIOR * float(lm.uni[i]), i, lp) for i, lp in cands), reverse=True)
             floor = scored[0][0] - PRUNE_MARGIN
             kept = [(i, lp) for sc, i, lp in scored[: settings.max_candidates] if sc >= floor]
+            # a common word that the channel finds only fairly likely (cứ read as cu) is kept
+            # too: its context, not its spelling, will decide (căn cứ)
+            common = sorted(((float(lm.uni[i]), i, lp) for sc, i, lp in scored[settings.max_candidates:]
+                             if lp >= COMMON_MIN_CHANNEL), reverse=True)
+            kept += [(i, lp) for _u, i, lp in common[: settings.common_extra]]
             if cands[0] not in kept:
                 kept.append(cands[0])
         else:

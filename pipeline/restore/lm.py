@@ -71,6 +71,21 @@ class LanguageModel:
             out[hit] = p3[found3]
         return out
 
+    def padded_pairs(self, ids: np.ndarray, valid: np.ndarray, pair_bonus: float = 0.0) -> np.ndarray:
+        """Bigram scores log P(ids[t+1, l] | ids[t, k]) (+ pair_bonus) of a padded lattice:
+        shape (N-1, K, K), 0 where either side is padding."""
+        V = self.V
+        PK = ids[:-1, :, None] * V + ids[1:, None, :]
+        VP = valid[:-1, :, None] & valid[1:, None, :]
+        pairs = PK[VP]
+        p2, found2 = self._lookup(self.bi_keys, self.bi_logp, pairs, 0.0)
+        p2 = np.where(found2, p2, self.bow1[pairs // V] + self.uni[pairs % V])
+        if pair_bonus:
+            p2 = p2 + pair_bonus * self._found(self.word_pairs, pairs)
+        P2 = np.zeros(PK.shape, dtype=np.float32)
+        P2[VP] = p2
+        return P2
+
     def padded_lattice(self, ids: np.ndarray, valid: np.ndarray, pair_bonus: float = 0.0) -> np.ndarray:
         """LM scores of a whole padded lattice at once.
 
