@@ -31,6 +31,7 @@ LOGP_QUANT = 100.0
 # Run the letter-model fallback unless the table already offers a plausible word: one whose
 # log P(o|s) + log P(s) reaches this (common words read plainly score about -6 to -11).
 FALLBACK_BELOW = -13.0
+FALLBACK_SCORED = 30       # at most this many shortlisted words are scored by the letter model
 
 
 def rendering_hash(text: str) -> int:
@@ -152,7 +153,10 @@ class Channel:
         if got is None:
             got = self._lookup(o)
             uni = self.index.unigram
-            if not got or max(lp + uni[i] for i, lp in got) < FALLBACK_BELOW:
+            # Vietnamese OCR mostly reads a word as it is: a token the table knows well needs
+            # no search (its tone variants are in the table already)
+            known = self.kind == "vie" and got and max(lp for _, lp in got) > -1.0
+            if not known and (not got or max(lp + uni[i] for i, lp in got) < FALLBACK_BELOW):
                 got = _merge(got, self._fallback(o))
             if cased is not None and cased[:1] in self.initials:
                 got = _merge(got, self._capital_misreads(cased))
@@ -172,7 +176,11 @@ class Channel:
 
     def _fallback(self, o: str) -> list[tuple[int, float]]:
         key = strip_marks(o).translate(self.lookalike)
-        return [(i, self._score(o, i)) for i in self.index.near(key)]
+        near = self.index.near(key)
+        if len(near) > FALLBACK_SCORED:    # the letter model is slow: score the commonest words
+            uni = self.index.unigram
+            near = sorted(near, key=lambda i: -uni[i])[:FALLBACK_SCORED]
+        return [(i, self._score(o, i)) for i in near]
 
     def _capital_misreads(self, cased: str) -> list[tuple[int, float]]:
         """`Poadn` -> candidates of `doadn` starting with đ, scored with how often Đ reads as P."""
