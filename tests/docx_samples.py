@@ -79,7 +79,7 @@ Nơi nhận:                                   TM. ỦY BAN NHÂN DÂN
 """
 
 # Words the (imagined) restoration changed, as (line prefix, restored word, OCR word, confidence).
-# Confidence below 0.6 is what the quality block lists for review.
+# Confidence below pipeline.restore.quality.LOW_CONFIDENCE (0.9) is listed for review.
 CHANGES = [
     ("Thực hiện nhiệm vụ", "nhiệm", "nhiem", 0.33),  # in the title: marked there
     ("Cụ thể hóa", "Nghị", "Nghi", 0.97),         # sure: not for review
@@ -128,12 +128,10 @@ def line_of(restored: RestoredText, prefix: str) -> int:
     raise KeyError(prefix)
 
 
-def quality_for(restored: RestoredText, threshold: float = 0.6) -> Quality:
-    tokens = restored.tokens
-    low = [LowConfidenceWord(line=i, text=t.text, original=t.original, confidence=t.confidence)
-           for i, line in enumerate(restored.lines, 1) for t in line.tokens if t.confidence < threshold]
-    return Quality(tokens=len(tokens), changed=sum(t.changed for t in tokens), low_confidence=low,
-                   mean_confidence=round(sum(t.confidence for t in tokens) / len(tokens), 4))
+def quality_for(restored: RestoredText) -> Quality:
+    """The quality block the pipeline computes for this restored text."""
+    from pipeline.restore.quality import quality_of
+    return quality_of(restored)
 
 
 def tan_phong() -> tuple[Plan, RestoredText]:

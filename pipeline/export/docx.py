@@ -100,16 +100,21 @@ class _DocxWriter:
 
     def text_writer(self, source: list[Paragraph]):
         """A writer for table cells whose text comes from `source` paragraphs: flagged words of
-        those paragraphs are found again by their text."""
-        tokens = [s.token for p in source for s in p.spans if id(s.token) in self.flagged]
+        those paragraphs are found again by their text, on the row's own source line when the
+        caller gives it, and each is marked once."""
+        flagged = [(s.token, s.line) for p in source for s in p.spans if id(s.token) in self.flagged]
+        used: set[int] = set()
 
-        def write(par, text: str) -> None:
+        def write(par, text: str, line: int | None = None) -> None:
             spans, taken = [], set()
-            for tok in tokens:
+            for tok, tok_line in flagged:
+                if id(tok) in used or (line is not None and tok_line != line):
+                    continue
                 for m in re.finditer(rf"(?<!\w){re.escape(tok.text)}(?!\w)", text):
                     if m.start() not in taken:
                         spans.append(Span(m.start(), m.end(), tok, 0))
                         taken.add(m.start())
+                        used.add(id(tok))
                         break
             self.write_spans(par, text, spans)
         return write

@@ -10,8 +10,9 @@ from .docx_layout import MOTTO, PARTY_MOTTO, Signature
 from .docx_styles import LAYOUT_TABLE_STYLE, TABLE_STYLE, add_paragraph, set_border, styled
 from .vnformat import format_place_date, format_value
 
-# (cell text, paragraph) -> None: writes text into a paragraph, with review marks when asked.
-TextWriter = Callable[[object, str], None]
+# (paragraph, cell text[, source line]) -> None: writes text into a paragraph, with review marks
+# when asked; given the row's source line, only that line's flagged words are marked there.
+TextWriter = Callable[..., None]
 
 # Column widths add up to the text width (16.3 cm: A4 less the margins of docx_styles).
 HEADER_COLUMNS_CM = (6.8, 9.5)     # the motto line in 12 pt bold needs 8.8 cm
@@ -167,7 +168,7 @@ def write_targets_table(doc, targets: list[Target], write: TextWriter):
         if depth:
             par.paragraph_format.left_indent = Cm(0.5 * depth)
             par.add_run("- ")
-        write(par, target.indicator or "")
+        write(par, target.indicator or "", target.line)
         if depth:
             for run in par.runs:
                 run.italic = True
@@ -176,7 +177,7 @@ def write_targets_table(doc, targets: list[Target], write: TextWriter):
         par.add_run(format_value(target.value, target.value_max, target.qualifier))
         par = _first_paragraph(unit, "Table Text")
         par.alignment = A.CENTER
-        par.add_run(target.unit or "")
+        write(par, target.unit or "", target.line)
     return table
 
 
@@ -197,7 +198,7 @@ def write_assignments_table(doc, rows: list[tuple[Assignment, str]], write: Text
         par = _first_paragraph(number, "Table Text")
         par.alignment = A.CENTER
         par.add_run(str(assignment.number if assignment.number not in (None, "") else index))
-        write(_first_paragraph(who, "Table Text"), assignment.assignee or "")
+        write(_first_paragraph(who, "Table Text"), assignment.assignee or "", assignment.line)
         par = _first_paragraph(task, "Table Text")
         par.alignment = A.JUSTIFY
         write(par, what)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from ..model import LowConfidenceWord, Quality, RestoredText
 
 # A word is flagged for review when restoration's posterior is below this, or when Tesseract
-# itself was unsure of the word (OCR confidence below OCR_LOW).
-LOW_CONFIDENCE = 0.6
+# itself was unsure of the word (OCR confidence below OCR_LOW). Measured on held-out legacy
+# pages (19,786 words, 285 wrong after restoration): at 0.9, 2.2 % of words are flagged and
+# they hold 63 % of the errors (at 0.6: 0.9 % flagged, 38 % of the errors).
+LOW_CONFIDENCE = 0.9
 OCR_LOW = 50.0
 
 
