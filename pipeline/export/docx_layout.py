@@ -36,11 +36,10 @@ _COLUMN_GAP = re.compile(r"\s{3,}|\t+")
 
 def fold(text: str | None) -> str:
     """Compare-form of a text: no diacritics, lower case, letters and digits only."""
+    from ..parse.text import fold as fold_chars
     if not text:
         return ""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return " ".join(re.sub(r"[^\w]+|_", " ", text).split())
+    return " ".join(re.sub(r"[^\w]+|_", " ", fold_chars(unicodedata.normalize("NFC", text))).split())
 
 
 def _remove(haystack: str, needle: str) -> str:

@@ -74,17 +74,29 @@ class LanguageModel:
     def padded_pairs(self, ids: np.ndarray, valid: np.ndarray, pair_bonus: float = 0.0) -> np.ndarray:
         """Bigram scores log P(ids[t+1, l] | ids[t, k]) (+ pair_bonus) of a padded lattice:
         shape (N-1, K, K), 0 where either side is padding."""
+        return self._pair_tables(ids, valid, pair_bonus, with_contexts=False)[0]
+
+    def _pair_tables(self, ids, valid, pair_bonus: float, with_contexts: bool = True):
+        """For every pair of neighbouring candidates (pair (t, t+1) at index t): the bigram score,
+        and, as contexts of a trigram, their backoff weight and whether they kept trigrams."""
         V = self.V
         PK = ids[:-1, :, None] * V + ids[1:, None, :]
         VP = valid[:-1, :, None] & valid[1:, None, :]
         pairs = PK[VP]
         p2, found2 = self._lookup(self.bi_keys, self.bi_logp, pairs, 0.0)
         p2 = np.where(found2, p2, self.bow1[pairs // V] + self.uni[pairs % V])
-        if pair_bonus:
+        if pair_bonus:   # a bonus for two syllables that form a dictionary word, with any context
             p2 = p2 + pair_bonus * self._found(self.word_pairs, pairs)
         P2 = np.zeros(PK.shape, dtype=np.float32)
         P2[VP] = p2
-        return P2
+        if not with_contexts:
+            return P2, None, None, PK
+        bow, has_ctx = self._lookup(self.tri_ctx, self.tri_bow, pairs, 0.0)
+        BOW = np.zeros(PK.shape, dtype=np.float32)
+        BOW[VP] = bow
+        HC = np.zeros(PK.shape, dtype=bool)
+        HC[VP] = has_ctx
+        return P2, BOW, HC, PK
 
     def padded_lattice(self, ids: np.ndarray, valid: np.ndarray, pair_bonus: float = 0.0) -> np.ndarray:
         """LM scores of a whole padded lattice at once.
@@ -95,21 +107,7 @@ class LanguageModel:
         frame). Pairs are looked up once each; the trigram table only for contexts that kept
         trigrams (most candidate pairs did not)."""
         V = self.V
-        N, K = ids.shape
-        PK = ids[:-1, :, None] * V + ids[1:, None, :]               # pair (t, t+1) at index t
-        VP = valid[:-1, :, None] & valid[1:, None, :]
-        pairs = PK[VP]
-        p2, found2 = self._lookup(self.bi_keys, self.bi_logp, pairs, 0.0)
-        p2 = np.where(found2, p2, self.bow1[pairs // V] + self.uni[pairs % V])
-        if pair_bonus:
-            p2 = p2 + pair_bonus * self._found(self.word_pairs, pairs)
-        bow, has_ctx = self._lookup(self.tri_ctx, self.tri_bow, pairs, 0.0)
-        P2 = np.zeros(PK.shape, dtype=np.float32)
-        P2[VP] = p2
-        BOW = np.zeros(PK.shape, dtype=np.float32)
-        BOW[VP] = bow
-        HC = np.zeros(PK.shape, dtype=bool)
-        HC[VP] = has_ctx
+        P2, BOW, HC, PK = self._pair_tables(ids, valid, pair_bonus)
         B = BOW[:-1, :, :, None] + P2[1:, None, :, :]
         tt, ii, jj = np.nonzero(HC[:-1])
         if len(tt):
