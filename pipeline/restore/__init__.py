@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import sys
 import types
+from typing import TYPE_CHECKING
 
-from ..model import RawText, RestoredText
+if TYPE_CHECKING:   # the data classes load with the engine, not with `sohoa --help`
+    from ..model import RawText, RestoredText
 
 __all__ = ["restore_text", "restore_string"]
 
@@ -27,6 +29,7 @@ def restore_text(raw: RawText, *, style: str = "new") -> RestoredText:
 
 def restore_string(text: str | RawText, *, tone_style: str = "new") -> RestoredText:
     """Restore OCR'd Vietnamese text; `.text` of the result is the restored text, line for line."""
+    from ..model import RawText
     raw = RawText.from_string(text) if isinstance(text, str) else text
     return restore_text(raw, style=tone_style)
 
