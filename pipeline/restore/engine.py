@@ -1,11 +1,11 @@
-"""The restoration engine: a noisy-channel decoder over each paragraph.
+"""The restoration engine: a noisy-channel decoder over the whole document.
 
 1. Detect the input's condition from its letters: legacy OCR (an English model wrote next to no
    Vietnamese letters outside Latin-1) uses the `eng` channel; Vietnamese OCR and clean text use
    the `vie` channel, in which a word is almost always what it seems.
-2. Split each paragraph (lines between blank lines: context carries across line breaks) into
-   slots: punctuation and numbers are fixed; each word gets candidate syllables from the channel
-   (channel.py), plus itself.
+2. Turn the document into slots, paragraph by paragraph (lines between blank lines: context
+   carries across line breaks): punctuation, numbers, numbering and abbreviations are fixed;
+   each word gets candidate syllables from the channel (channel.py), plus itself.
 3. Decode with the trigram LM (decoder.py), then write the chosen words back in the places of
    the originals, with the original's case, leaving every other character of the line alone.
 """
@@ -112,6 +112,19 @@ def is_marker(pieces, pi: int) -> bool:
         neighbours = [pieces[j].core for j in (pi - 1, pi + 1) if 0 <= j < len(pieces)]
         return any(n[:1].isdigit() for n in neighbours)
     return False
+
+
+# Roman numerals kept as they are wherever they stand (chương II, mục XIII); VI and XI are left
+# out: in capitalised text they are more often the syllables VỊ, VÌ, XÍ misread.
+_ROMAN_NUMERAL = re.compile(r"^(?=[IVX]{2,})X{0,3}(IX|IV|V?I{0,3})$")
+
+
+def is_abbreviation(core: str) -> bool:
+    """An upper-case word that is not a misread syllable: a Roman numeral (but VI, XI), or
+    letters without a vowel (BHXH, TTHC, MN)."""
+    if _ROMAN_NUMERAL.match(core) and core not in ("VI", "XI"):
+        return True
+    return core.isalpha() and not set("AEIOUY") & set(strip_marks(core).upper())
 
 
 def is_heading(line: str) -> bool:
@@ -238,7 +251,6 @@ class Engine:
     def _candidates(self, core: str, kind: str, settings: Settings):
         lm = self.lm
         cls = core_class(core)
-        fixed_keep = None
         if cls == NUM:
             if not (settings.legacy and core.isdigit() and len(core) <= 2):
                 return np.array([lm.num]), np.zeros(1), [None]
@@ -255,16 +267,14 @@ class Engine:
                 return np.array([lm.code]), np.zeros(1), [None]
             keep_id, keep_lp = lm.code, settings.keep_logp
         else:
-            if len(core) >= 2 and core.isupper():
-                if core in self.acronyms:
-                    fixed_keep = True
-                elif settings.legacy and strip_marks(core) in self.acronym_of_bare:
-                    return (np.array([lm.id_of(core.lower())]), np.zeros(1),
-                            [Literal(self.acronym_of_bare[strip_marks(core)])])
             keep_id = lm.id_of(place_tone(core.lower(), "new"))
             keep_lp = None if keep_id in self.candidate_set else settings.keep_logp
-            if fixed_keep:
-                return np.array([keep_id]), np.zeros(1), [None]
+            if len(core) >= 2 and core.isupper():
+                bare = strip_marks(core)
+                if settings.legacy and bare in self.acronym_of_bare and core not in self.acronyms:
+                    return np.array([keep_id]), np.zeros(1), [Literal(self.acronym_of_bare[bare])]
+                if core in self.acronyms or is_abbreviation(core):
+                    return np.array([keep_id]), np.zeros(1), [None]
         lower = place_tone(core.lower(), "new")
         cased = core if core[:1].isupper() else None
         cands = self.channels[kind].candidates(lower, cased)
