@@ -11,6 +11,7 @@ parent's threads, open manifest or lock file.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -45,7 +46,8 @@ def _pool(workers: int) -> ProcessPoolExecutor:
         ctx.set_forkserver_preload(["pipeline.batch.worker"])
     else:                     # Windows: no fork at all
         ctx = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker,
+                               initargs=(dict(os.environ),))
 
 
 def _call(task: Task) -> dict:

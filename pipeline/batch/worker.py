@@ -7,6 +7,7 @@ not once per file.
 """
 from __future__ import annotations
 
+import os
 import time
 import traceback
 from pathlib import Path
@@ -32,7 +33,13 @@ def warm_up() -> None:
         pass
 
 
-def init_worker() -> None:
+def init_worker(environment: dict[str, str] | None = None) -> None:
+    """Start a worker. Workers come from a fork server started once per process, with the
+    environment of that moment; `environment` is the parent's now, so PATH, TESSDATA_PREFIX or
+    OMP_THREAD_LIMIT changed since (by a caller of the Python API) reach the workers too."""
+    if environment is not None:
+        os.environ.clear()
+        os.environ.update(environment)
     warm_up()
 
 
