@@ -24,7 +24,7 @@ from .channel import Channel, SyllableIndex
 from .decoder import Weights, decode
 from .lm import LanguageModel
 from .tokens import CODE, NUM, core_class, punct_tokens, split_line
-from .vietnamese import place_tone, strip_marks
+from .vietnamese import is_valid_syllable, place_tone, strip_marks
 
 # Letters of Vietnamese outside Latin-1: an English OCR model (almost) never writes them.
 VIETNAMESE_ONLY = set("ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĩũ")
@@ -40,11 +40,15 @@ class Settings:
     common_extra: int = 4         # ... plus the commonest words among plausible readings
     legacy: bool = False          # digits and symbols may stand for letters (t6 tổ, x4 xã, 6 ở)
     number_keep_logp: float = 0.0  # a short number read as a word must beat this
+    # a word with an accented letter that is no Vietnamese syllable (Truwéng, nhiém, dông) is
+    # the English model's mangling, not a foreign word (those come unaccented): keeping it
+    # must cost more
+    garbled_keep_logp: float | None = None
 
 
 SETTINGS = {
     "eng": Settings(Weights(lm=1.0, channel=1.0, pair_bonus=0.5), keep_logp=-9.0, legacy=True,
-                    number_keep_logp=-1.0),
+                    number_keep_logp=-1.0, garbled_keep_logp=-14.0),
     "vie": Settings(Weights(lm=1.0, channel=1.0, pair_bonus=0.5), keep_logp=-1.0),
 }
 UNIGRAM_PRIOR = 1.0           # weight of log P(word) when choosing which candidates to keep
@@ -125,6 +129,11 @@ def is_abbreviation(core: str) -> bool:
     if _ROMAN_NUMERAL.match(core) and core not in ("VI", "XI"):
         return True
     return core.isalpha() and not set("AEIOUY") & set(strip_marks(core).upper())
+
+
+def is_garbled(core: str) -> bool:
+    """Accented letters (as an English model emits them) on a word that is no syllable."""
+    return not core.isascii() and not is_valid_syllable(core)
 
 
 def is_heading(line: str) -> bool:
@@ -269,6 +278,8 @@ class Engine:
         else:
             keep_id = lm.id_of(place_tone(core.lower(), "new"))
             keep_lp = None if keep_id in self.candidate_set else settings.keep_logp
+            if keep_lp is not None and settings.garbled_keep_logp is not None and is_garbled(core):
+                keep_lp = settings.garbled_keep_logp
             if len(core) >= 2 and core.isupper():
                 bare = strip_marks(core)
                 if settings.legacy and bare in self.acronym_of_bare and core not in self.acronyms:
