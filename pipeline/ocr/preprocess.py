@@ -1,0 +1,305 @@
+"""Page images -> images Tesseract reads well. Cheap (tens of ms a page) and harmless on clean pages.
+
+Steps, in order (each was kept because benchmarks/scan.py showed it helps; see the README):
+  gray        colour scans: the red channel, so red stamps and blue signatures fade out
+  analyse     a small ink mask of the page (about 100 dpi) on which the rest is measured
+  orient      is the page sideways (text lines vertical)? then it is turned 90 degrees; which
+              way, and whether a page is upside down, is left to Tesseract OSD (pipeline.ocr)
+  deskew      the angle that makes the text lines sharpest in the row profile (Postl/Baird)
+  rescale     so that the x-height is about 24 px (Tesseract's sweet spot), from the measured
+              text size, not from the file's DPI, which scanners often get wrong
+Tesseract binarises internally (Otsu); it is given gray, not our own black and white.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+# The analysis image is about this many pixels high (A4 at ~100 dpi): enough to see text lines,
+# small enough that every measurement takes a few milliseconds.
+ANALYSIS_HEIGHT = 1100
+MAX_SKEW = 6.0                 # degrees; scanners feed pages straighter than this
+# Letter height: the median height of a page's letter-sized ink components (about 1.6 x the
+# x-height: capitals, ascenders and attached marks count). 12-14 pt text measures 38-45 px at
+# 300 dpi, 19-23 px at 150 dpi, 14 px at 100 dpi. Tesseract reads small text as well as it
+# reads it enlarged (enlarging 100-200 dpi pages cost 60-100 % more time and lost accuracy:
+# README, Scans), so pages are never enlarged; text larger than MAX_LETTER_HEIGHT (scans at
+# 450 dpi and more) is reduced to TARGET_LETTER_HEIGHT, which reads as well and much faster.
+MAX_LETTER_HEIGHT = 64.0
+TARGET_LETTER_HEIGHT = 40.0
+# The line score (see measure) of a page of text is above 3 upright and below 1/3 sideways;
+# near 1 there are no text lines to go by (a blank page, a photo, noise): leave the page alone.
+DECISIVE_LINE_SCORE = 1.6
+# Which way up: the difference between marks above and below their line, in standard
+# deviations of a fair coin (specks fall either side alike). Upright pages measured 3.2-9;
+# below this the page is left to Tesseract OSD.
+MARKS_Z = 3.0
+MIN_MARKS = 20
+# flatten(): paper is mapped to PAPER; a page with fewer than MIN_INK_SAMPLES pixels darker
+# than INK in its 1/49 sample (a few letters' worth) has no text and is made blank.
+PAPER = 230
+INK = 128
+MIN_INK_SAMPLES = 20
+
+
+@dataclass
+class Prepared:
+    """A page ready for Tesseract, and what was done to it."""
+    image: object                       # 2-D uint8 numpy array
+    dpi: int | None                     # resolution after rescaling (None if unknown)
+    layout: "Layout | None" = None      # what was measured on the page as given
+    turned: int = 0                     # degrees turned clockwise before OCR
+    orientation_sure: bool = True       # False: the marks did not tell which way up
+    skew: float = 0.0                   # degrees of skew removed (positive: counter-clockwise)
+    scale: float = 1.0
+    timings: dict = field(default_factory=dict)
+
+
+def to_gray(image, how: str = "max"):
+    """2-D uint8 from gray or BGR. From colour keep each pixel's brightest channel: black text
+    stays black, while a red stamp, a blue signature and yellowed paper all become light, so
+    they stop hiding the text."""
+    import cv2
+    import numpy as np
+
+    if image.ndim == 2:
+        return image
+    if image.shape[2] == 4:
+        image = image[..., :3]
+    if how == "red":
+        return np.ascontiguousarray(image[..., 2])
+    if how == "luma":
+        return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    b, g, r = cv2.split(image)
+    return cv2.max(cv2.max(b, g), r)
+
+
+def flatten(gray):
+    """Divide out the page's background (shadows, uneven light, tinted paper), then make the
+    background pure white: what is no darker than the paper's own noise becomes 255. Tesseract's
+    global threshold then separates ink from paper everywhere. A page with no ink at all comes
+    out white: on a blank noisy page Tesseract's threshold falls inside the noise, and it then
+    spends seconds to minutes on millions of specks."""
+    import cv2
+    import numpy as np
+
+    h, w = gray.shape
+    f = 1 / 8
+    small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    # The max filter wipes letters out (they are thinner than 9 px at 1/8 scale); the blur
+    # smooths its blocks.
+    bg = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9)))
+    bg = cv2.blur(bg, (9, 9))
+    bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
+    # Paper maps to PAPER, below 255, so that its noise can still be measured.
+    out = cv2.divide(gray, np.maximum(bg, 1), scale=PAPER)
+    sample = out[::7, ::7]
+    if np.count_nonzero(sample < INK) < MIN_INK_SAMPLES:
+        return np.full_like(gray, 255)
+    med = float(np.median(sample))
+    sigma = 1.4826 * float(np.median(np.abs(sample.astype(np.int16) - int(med))))
+    white = max(float(INK), med - 4 * max(sigma, 1.0))
+    lut = np.clip(np.arange(256, dtype=np.float32) * 255 / white, 0, 255).astype(np.uint8)
+    return cv2.LUT(out, lut)
+
+
+def components(small):
+    """The letters and the marks (diacritics, dots) among the ink components of a small page
+    image: ((x, y) of letter centres, (x, y) of mark centres, median letter height), or None
+    when there are too few letters. Ink is what is dark against its local background, so
+    shadows and uneven light do not matter; specks, rules, borders and stamp rings are neither
+    letters nor marks."""
+    import cv2
+    import numpy as np
+
+    block = max(15, (small.shape[0] // 40) | 1)
+    mask = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
+    n, _, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    stats, centroids = stats[1:], centroids[1:]
+    h = stats[:, cv2.CC_STAT_HEIGHT].astype(np.float64)
+    w = stats[:, cv2.CC_STAT_WIDTH].astype(np.float64)
+    area = stats[:, cv2.CC_STAT_AREA]
+    big = np.maximum(h, w)
+    sized = (h >= 3) & (area >= 6)
+    if sized.sum() < 30:
+        return None
+    # The median of a page's components is a letter; its height is near the x-height (or the
+    # letter width, on a page lying sideways).
+    med = float(np.median(big[sized]))
+    letters = sized & (big >= 0.5 * med) & (h <= 3 * med) & (w <= 3 * med)
+    if letters.sum() < 30:
+        return None
+    marks = (big >= max(2.0, 0.12 * med)) & (big <= 0.45 * med) & (area >= 2)
+    return centroids[letters], centroids[marks], float(np.median(h[letters]))
+
+
+def marks_above(u_l, v_l, u_m, v_m, angle_deg: float, letter: float) -> tuple[int, int]:
+    """(marks above their line, marks below it), for text lines running along u and tilted by
+    `angle_deg`. Vietnamese puts most marks above the letters (tones, circumflex, breve, the dot
+    of i); below there are only the dot of the heavy tone and punctuation. Upside down, the
+    counts swap: a cheap orientation test that needs no OCR."""
+    import numpy as np
+
+    t = math.radians(angle_deg)
+    pl = v_l * math.cos(t) - u_l * math.sin(t)
+    pm = v_m * math.cos(t) - u_m * math.sin(t)
+    bin_px = max(1.0, letter / 4)
+    lo = min(pl.min(), pm.min() if len(pm) else pl.min())
+    hist = np.bincount(((pl - lo) / bin_px).astype(np.int64)).astype(np.float64)
+    hist = np.convolve(hist, np.ones(3) / 3, mode="same")
+    # Line centres: bins holding the most letter centres within one letter height either side.
+    reach = 4
+    padded = np.pad(hist, reach)
+    local_max = np.max(np.lib.stride_tricks.sliding_window_view(padded, 2 * reach + 1), axis=1)
+    peaks = np.nonzero((hist >= local_max) & (hist >= 2))[0]
+    if len(peaks) < 2 or not len(pm):
+        return 0, 0
+    centres = lo + (peaks + 0.5) * bin_px
+    i = np.clip(np.searchsorted(centres, pm), 1, len(centres) - 1)
+    nearest = np.where(np.abs(pm - centres[i - 1]) < np.abs(pm - centres[i]), centres[i - 1], centres[i])
+    d = (pm - nearest) / letter
+    return int(np.sum((d < -0.3) & (d > -1.2))), int(np.sum((d > 0.3) & (d < 1.2)))
+
+
+def profile(u, v, angle_deg: float, bin_px: float):
+    """Histogram of the points projected across lines tilted by `angle_deg` (v is the axis
+    across the lines, u along them)."""
+    import numpy as np
+
+    t = math.radians(angle_deg)
+    proj = (v * math.cos(t) - u * math.sin(t)) / bin_px
+    proj = (proj - proj.min()).astype(np.int64)
+    return np.bincount(proj)
+
+
+def sharpness(hist) -> float:
+    """Sum of squares: largest when the bins follow the text lines (Postl 1986; Baird 1987)."""
+    import numpy as np
+    return float(np.dot(hist, hist))
+
+
+def best_angle(u, v, bin_px: float):
+    """The tilt (degrees) whose profile is sharpest: a coarse search, then a fine one."""
+    import numpy as np
+
+    coarse = np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.5)
+    a0 = float(coarse[int(np.argmax([sharpness(profile(u, v, a, bin_px)) for a in coarse]))])
+    fine = np.arange(a0 - 0.5, a0 + 0.5 + 1e-9, 0.05)
+    return float(fine[int(np.argmax([sharpness(profile(u, v, a, bin_px / 2)) for a in fine]))])
+
+
+def lineness(u, v, angle_deg: float, letter: float) -> float:
+    """How much the points gather into lines across v: the profile's energy over the energy of
+    the same profile smoothed over three letter heights. Text lines give a high ratio; the
+    other direction (letters spread along a line, only a margin lines them up) gives about 1."""
+    import numpy as np
+
+    hist = profile(u, v, angle_deg, max(1.0, letter / 4)).astype(np.float64)
+    smooth = np.convolve(hist, np.ones(13) / 13, mode="same")
+    return sharpness(hist) / max(sharpness(smooth), 1e-9)
+
+
+@dataclass
+class Layout:
+    """What measure() found on a page."""
+    line_score: float = 0.0        # > 1: text lines run left to right; < 1: top to bottom
+    rotate: int | None = 0         # degrees to turn clockwise to make it upright (None: unsure which way)
+    skew: float = 0.0              # degrees to rotate (counter-clockwise) after turning
+    letter_height: float | None = None   # pixels of the measured image
+    marks: tuple[int, int] = (0, 0)      # diacritics above / below their line, upright frame
+
+    @property
+    def has_lines(self) -> bool:
+        return self.line_score >= DECISIVE_LINE_SCORE or 0 < self.line_score <= 1 / DECISIVE_LINE_SCORE
+
+
+def measure(gray) -> Layout:
+    """Direction of the text lines, which way up, skew and letter height of a page image."""
+    import cv2
+
+    f = min(1.0, ANALYSIS_HEIGHT / max(gray.shape))
+    small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else gray
+    found = components(small)
+    if found is None:                     # a blank page, or no letters: nothing to measure
+        return Layout()
+    letters, marks, letter = found
+    x, y = letters[:, 0], letters[:, 1]
+    mx, my = marks[:, 0], marks[:, 1]
+    bin_px = max(1.0, letter / 4)
+    angle_r = best_angle(x, y, bin_px)
+    angle_c = best_angle(y, -x, bin_px)   # the frame of the page turned counter-clockwise
+    score = lineness(x, y, angle_r, letter) / lineness(y, -x, angle_c, letter)
+    out = Layout(line_score=score, letter_height=letter / f)
+    if score >= 1:
+        above, below = marks_above(x, y, mx, my, angle_r, letter)
+        upright, flipped, out.skew = 0, 180, angle_r
+    else:
+        above, below = marks_above(y, -x, my, -mx, angle_c, letter)
+        upright, flipped, out.skew = 270, 90, angle_c
+    out.marks = (above, below)
+    n = above + below
+    z = (above - below) / math.sqrt(n) if n else 0.0
+    if n >= MIN_MARKS and abs(z) >= MARKS_Z:
+        out.rotate = upright if z > 0 else flipped
+    else:
+        out.rotate = None
+    return out
+
+
+def rotate_small_angle(gray, angle_deg: float):
+    """Rotate by a few degrees about the centre, filling with the page's background."""
+    import cv2
+    import numpy as np
+
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle_deg, 1.0)
+    border = int(np.percentile(gray[:: 16, :: 16], 90))
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=border)
+
+
+def turn(gray, degrees_clockwise: int):
+    import numpy as np
+    k = (degrees_clockwise // 90) % 4
+    return np.ascontiguousarray(np.rot90(gray, -k)) if k else gray
+
+
+def prepare(image, dpi: int | None = None, *, steps: frozenset[str] | None = None) -> Prepared:
+    """Preprocess one page. `steps` limits which steps run (for benchmarks); None runs them all."""
+    import time
+
+    import cv2
+
+    steps = ALL_STEPS if steps is None else steps
+    t0 = time.perf_counter()
+    gray = to_gray(image, "red" if "red" in steps else "max" if "colour" in steps else "luma")
+    layout = measure(gray)
+    out = Prepared(image=gray, dpi=dpi, layout=layout)
+    out.timings["measure"] = time.perf_counter() - t0
+    # Only text lines tell which way is up, how skewed and how large the text is; without them
+    # (a blank page, a photo, noise) the page is left as it is.
+    lines = layout.has_lines
+    letter = layout.letter_height
+    if lines and "rescale" in steps and letter and letter > MAX_LETTER_HEIGHT:
+        # First, so that the other steps work on the smaller page.
+        out.scale = TARGET_LETTER_HEIGHT / letter
+        gray = cv2.resize(gray, None, fx=out.scale, fy=out.scale, interpolation=cv2.INTER_AREA)
+        out.dpi = int(round(dpi * out.scale)) if dpi else None
+    if lines and "orient" in steps:
+        if layout.rotate is None:          # sideways or not is sure, which way round is not
+            out.turned = 90 if layout.line_score < 1 else 0
+            out.orientation_sure = False
+        else:
+            out.turned = layout.rotate
+        gray = turn(gray, out.turned)
+    if lines and "deskew" in steps and abs(layout.skew) >= 0.1:
+        gray = rotate_small_angle(gray, layout.skew)
+        out.skew = layout.skew
+    if "flatten" in steps:
+        gray = flatten(gray)
+    out.image = gray
+    out.timings["total"] = time.perf_counter() - t0
+    return out
+
+
+ALL_STEPS = frozenset({"colour", "orient", "deskew", "flatten", "rescale"})
