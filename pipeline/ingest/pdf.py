@@ -3,7 +3,8 @@ rendered for OCR. Encrypted and broken PDFs get their own errors.
 
 A scanned page is rendered at the resolution of the scan it holds (its largest image: pixels
 over the size it is drawn at), between 150 and 400 dpi, and 300 dpi when it holds no image:
-resampling a 200 dpi scan to 300 dpi adds nothing for Tesseract but time. Pages are rendered
+resampling a 200 dpi scan to 300 dpi adds nothing for Tesseract but time. Large-format pages
+are rendered at a lower resolution to stay within the page pixel limit. Pages are rendered
 in colour and turned gray by the brightest channel, as images are (pipeline.ingest.image),
 so that red stamps and blue signatures fade.
 """
@@ -49,12 +50,17 @@ def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None) -> list
                 continue
             w_pt, h_pt = page.get_size()
             dpi = scan_dpi(page, pdfium) or DEFAULT_DPI
+            # A large-format page (A2, A0) is rendered at a lower resolution to stay within the
+            # page limit; one that would need less than MIN_DPI is not a document page.
+            fit = int((limit / max(w_pt * h_pt / 72 / 72, 1e-6)) ** 0.5)
+            if fit < dpi:
+                dpi = fit
+            if dpi < MIN_DPI:
+                raise ImageTooLargeError(f"page {i + 1} is too large to be a document page "
+                                         f"({w_pt / 72 * 2.54:.0f} x {h_pt / 72 * 2.54:.0f} cm)", path=path,
+                                         hint="split it into document-sized pages")
             scale = dpi / 72
             pixels = w_pt * scale * h_pt * scale
-            if pixels > limit:
-                raise ImageTooLargeError(f"page {i + 1} is too large to be a document page "
-                                         f"({w_pt:.0f}x{h_pt:.0f} pt at {dpi} dpi)", path=path,
-                                         hint=TOO_LARGE_HINT)
             total += pixels
             if total > MAX_DOCUMENT_PIXELS:
                 raise ImageTooLargeError(f"has too many pages to read at once (stopped at page {i + 1})",

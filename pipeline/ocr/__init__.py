@@ -93,7 +93,10 @@ def read_page(page: Page, *, lang: str, psm: int, source: str | None, preprocess
     conf = mean_confidence(words)
     t2 = time.perf_counter()
     timings = {"preprocess": t1 - t0, "tesseract": t2 - t1}
-    if preprocess and (conf is None or conf < SUSPECT_MEAN_CONFIDENCE) and tesseract.has_osd():
+    # A page that reads badly may be upside down (or the marks could not tell which way up):
+    # ask OSD. Not for pages without text lines, which have no orientation to find.
+    has_lines = prep is not None and prep.layout is not None and prep.layout.has_lines
+    if has_lines and (conf is None or conf < SUSPECT_MEAN_CONFIDENCE) and tesseract.has_osd():
         osd = tesseract.detect_orientation(image, **kw)
         if osd and osd.rotate and osd.confidence >= OSD_MIN_CONFIDENCE:
             image2 = turn(image, osd.rotate)

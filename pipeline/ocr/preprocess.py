@@ -1,14 +1,20 @@
-"""Page images -> images Tesseract reads well. Cheap (tens of ms a page) and harmless on clean pages.
+"""Page images -> images Tesseract reads well. Cheap (20-80 ms a page) and harmless on clean pages.
 
-Steps, in order (each was kept because benchmarks/scan.py showed it helps; see the README):
-  gray        colour scans: the red channel, so red stamps and blue signatures fade out
-  analyse     a small ink mask of the page (about 100 dpi) on which the rest is measured
-  orient      is the page sideways (text lines vertical)? then it is turned 90 degrees; which
-              way, and whether a page is upside down, is left to Tesseract OSD (pipeline.ocr)
-  deskew      the angle that makes the text lines sharpest in the row profile (Postl/Baird)
-  rescale     so that the x-height is about 24 px (Tesseract's sweet spot), from the measured
-              text size, not from the file's DPI, which scanners often get wrong
-Tesseract binarises internally (Otsu); it is given gray, not our own black and white.
+Steps, in order; each was kept because it helped in benchmarks/scan.py (figures in the README):
+  gray     colour: each pixel's brightest channel, so red stamps and blue signatures fade out
+  measure  on a ~100 dpi copy: letters and diacritics (connected components of the ink, which
+           is what is darker than its neighbourhood, so shadows do not matter), then
+           - line direction: do letter centres gather into rows or into columns?
+           - which way up: Vietnamese marks sit above the letters far more often than below
+           - skew: the angle that makes the rows sharpest (Postl/Baird projection profile)
+           - letter height (text size)
+  rescale  very large text (>= 450 dpi scans) is reduced; nothing is ever enlarged
+  orient   turn by 90/180/270; when the marks cannot tell which way up, pipeline.ocr asks
+           Tesseract OSD, but only if the page then reads badly
+  deskew   rotate by the measured skew
+  flatten  divide out the background (shadows, tinted paper), make paper pure white
+Not kept (measured, no gain): binarising ourselves (Tesseract thresholds internally, and its
+LSTM reads the gray image), median denoising, enlarging small text.
 """
 from __future__ import annotations
 
@@ -35,9 +41,8 @@ DECISIVE_LINE_SCORE = 1.6
 # below this the page is left to Tesseract OSD.
 MARKS_Z = 3.0
 MIN_MARKS = 20
-# flatten(): paper is mapped to PAPER; a page with fewer than MIN_INK_SAMPLES pixels darker
-# than INK in its 1/49 sample (a few letters' worth) has no text and is made blank.
-PAPER = 230
+# flatten(): a page with fewer than MIN_INK_SAMPLES pixels darker than INK in its 1/49 sample
+# (a few letters' worth) has no text and is made blank.
 INK = 128
 MIN_INK_SAMPLES = 20
 
@@ -75,11 +80,11 @@ def to_gray(image, how: str = "max"):
 
 
 def flatten(gray):
-    """Divide out the page's background (shadows, uneven light, tinted paper), then make the
-    background pure white: what is no darker than the paper's own noise becomes 255. Tesseract's
-    global threshold then separates ink from paper everywhere. A page with no ink at all comes
-    out white: on a blank noisy page Tesseract's threshold falls inside the noise, and it then
-    spends seconds to minutes on millions of specks."""
+    """Divide out the page's background (shadows, uneven light, tinted paper), so that paper is
+    white everywhere and Tesseract's global threshold separates ink from paper everywhere. The
+    gray levels of the ink are kept: the LSTM reads them, and blurred diacritics live in them.
+    A page with no ink at all comes out white: on a blank noisy page Tesseract's threshold falls
+    inside the noise, and it then spends seconds to minutes on millions of specks."""
     import cv2
     import numpy as np
 
@@ -91,16 +96,23 @@ def flatten(gray):
     bg = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9)))
     bg = cv2.blur(bg, (9, 9))
     bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
-    # Paper maps to PAPER, below 255, so that its noise can still be measured.
-    out = cv2.divide(gray, np.maximum(bg, 1), scale=PAPER)
-    sample = out[::7, ::7]
-    if np.count_nonzero(sample < INK) < MIN_INK_SAMPLES:
+    out = cv2.divide(gray, np.maximum(bg, 1), scale=255)
+    if np.count_nonzero(out[::7, ::7] < INK) < MIN_INK_SAMPLES:
         return np.full_like(gray, 255)
-    med = float(np.median(sample))
-    sigma = 1.4826 * float(np.median(np.abs(sample.astype(np.int16) - int(med))))
-    white = max(float(INK), med - 4 * max(sigma, 1.0))
-    lut = np.clip(np.arange(256, dtype=np.float32) * 255 / white, 0, 255).astype(np.uint8)
-    return cv2.LUT(out, lut)
+    return out
+
+
+def sauvola(gray, window: int = 31, k: float = 0.2):
+    """Sauvola's local threshold (2000): T = mean * (1 + k (std / 128 - 1)) over a window."""
+    import cv2
+    import numpy as np
+
+    g = gray.astype(np.float32)
+    mean = cv2.boxFilter(g, -1, (window, window))
+    sq = cv2.boxFilter(g * g, -1, (window, window))
+    std = np.sqrt(np.maximum(sq - mean * mean, 0))
+    threshold = mean * (1 + k * (std / 128 - 1))
+    return np.where(g > threshold, 255, 0).astype(np.uint8)
 
 
 def components(small):
@@ -297,9 +309,20 @@ def prepare(image, dpi: int | None = None, *, steps: frozenset[str] | None = Non
         out.skew = layout.skew
     if "flatten" in steps:
         gray = flatten(gray)
+    # Measured and not kept (benchmarks/scan.py --ablation runs them):
+    if "despeckle" in steps:
+        gray = cv2.medianBlur(gray, 3)
+    if "sharpen" in steps:
+        gray = cv2.addWeighted(gray, 1.6, cv2.GaussianBlur(gray, (0, 0), 1.5), -0.6, 0)
+    if "otsu" in steps:
+        gray = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]
+    if "sauvola" in steps:
+        gray = sauvola(gray, window=max(15, int(2 * (layout.letter_height or 20)) | 1))
     out.image = gray
     out.timings["total"] = time.perf_counter() - t0
     return out
 
 
 ALL_STEPS = frozenset({"colour", "orient", "deskew", "flatten", "rescale"})
+# Steps that can be switched on for measurement (benchmarks/scan.py --ablation) but did not help.
+EXPERIMENTAL_STEPS = frozenset({"despeckle", "sharpen", "otsu", "sauvola", "red"})
