@@ -113,10 +113,19 @@ def plain_tesseract(path: Path, threads: int = 1) -> str:
     return r.stdout.decode("utf-8", "replace")
 
 
-def sohoa_ocr(path: Path, jobs: int = 1, details: list | None = None) -> str:
+def sohoa_ocr(path: Path, jobs: int = 1, details: list | None = None, **kw) -> str:
     from pipeline.ingest import load_document
     from pipeline.ocr import recognise
-    return recognise(load_document(path), jobs=jobs, details=details).text
+    return recognise(load_document(path), jobs=jobs, details=details, **kw).text
+
+
+def variant_reader(spec: str):
+    """A sohoa reader with other Tesseract settings: "psm=6", "lang=Vietnamese", "psm=4,lang=vie"."""
+    kw = {}
+    for part in spec.split(","):
+        key, _, value = part.partition("=")
+        kw[key] = int(value) if key == "psm" else value
+    return lambda f: sohoa_ocr(f, **kw)
 
 
 def timed(fn, *args, **kw):
@@ -294,6 +303,8 @@ def main() -> int:
     ap.add_argument("--first", type=int, default=0, help="first ocr-pairs text to use (default 0)")
     ap.add_argument("--seed", type=int, default=2025)
     ap.add_argument("--ablation", action="store_true", help="run sohoa with each preprocessing step on/off")
+    ap.add_argument("--variant", action="append", default=[], metavar="SPEC",
+                    help='also run sohoa with other Tesseract settings, e.g. "psm=6" or "lang=Vietnamese" (repeatable)')
     ap.add_argument("--jobs", type=int, default=0, help="also time a multi-page document with this many workers")
     ap.add_argument("--e2e", action="store_true", help="also time one `sohoa process` call, acceptance-style")
     ap.add_argument("--keep", type=Path, help="keep the rendered pages in this folder")
@@ -313,9 +324,11 @@ def main() -> int:
         if args.ablation:
             print(ablation(items))
         else:
-            stats = compare(items, {"plain": plain_tesseract, "sohoa": sohoa_ocr})
+            readers = {"plain": plain_tesseract, "sohoa": sohoa_ocr}
+            readers.update({spec: variant_reader(spec) for spec in args.variant})
+            stats = compare(items, readers)
             results["stats"] = stats
-            print(table(stats, ["plain", "sohoa"]))
+            print(table(stats, list(readers)))
         if args.jobs:
             print("\n" + pool_speed(items, args.jobs))
         if args.e2e:

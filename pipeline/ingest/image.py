@@ -2,9 +2,9 @@
 
 Pages come out as 8-bit grayscale numpy arrays whatever the file holds: palette, RGB, CMYK,
 alpha (composited on white), 16-bit and 32-bit (stretched to 8 bits), bilevel. Colour becomes
-gray by each pixel's brightest channel, not by luminance: black text stays black while red
-stamps, blue signatures and yellowed paper turn light (pipeline.ocr.preprocess.to_gray; on
-stamped pages it halves Tesseract's errors, README "Scans"). The EXIF orientation of a JPEG is
+gray by each pixel's brightest channel, not by luminance, and strongly coloured pixels become
+paper (colour_to_gray): black text stays black while red stamps, blue signatures and yellowed
+paper fade (on stamped pages this removes most of Tesseract's errors, README "Scans"). The EXIF orientation of a JPEG is
 applied. The DPI of the file's metadata is kept when it gives one.
 
 Pillow's decompression-bomb guard is made an error with our own limit, checked from the
@@ -30,14 +30,30 @@ TOO_LARGE_HINT = "scan at 300 dpi, or split the image into pages"
 _WIDE_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I;16S", "I", "F")
 
 
-def max_channel(rgb):
-    """Each pixel's brightest channel of an (h, w, 3) uint8 array, as (h, w) uint8."""
+# Chroma (brightest minus darkest channel) from which a pixel counts as coloured ink, and from
+# which it is wholly paper; black text, gray edges and tinted paper stay well below.
+CHROMA_FROM, CHROMA_FULL = 40, 90
+
+
+def colour_to_gray(rgb):
+    """An (h, w, 3) uint8 colour page as (h, w) uint8 gray for OCR: each pixel's brightest
+    channel, so that red stamps, blue signatures and yellowed paper turn light while black text
+    stays black; and strongly coloured pixels (the stamp's ring and lettering, JPEG's colour
+    fringes around them) are whitened outright. Black text under a stamp is dark in every
+    channel, so it stays. Channel order does not matter."""
     import numpy as np
     try:
         import cv2
     except ImportError:                       # opencv is a dependency; numpy is the fallback
-        return np.ascontiguousarray(rgb.max(axis=2))
-    return cv2.max(cv2.max(rgb[..., 0], rgb[..., 1]), rgb[..., 2])
+        mx, mn = rgb.max(axis=2).astype(np.int16), rgb.min(axis=2).astype(np.int16)
+        w = np.clip((mx - mn - CHROMA_FROM) / (CHROMA_FULL - CHROMA_FROM), 0, 1)
+        return (mx + (255 - mx) * w).astype(np.uint8)
+    a, b, c = cv2.split(np.ascontiguousarray(rgb))
+    mx = cv2.max(cv2.max(a, b), c)
+    chroma = cv2.subtract(mx, cv2.min(cv2.min(a, b), c))
+    ramp = np.clip((np.arange(256) - CHROMA_FROM) * 255.0 / (CHROMA_FULL - CHROMA_FROM), 0, 255).astype(np.uint8)
+    weight = cv2.LUT(chroma, ramp)
+    return cv2.add(mx, cv2.multiply(cv2.subtract(255, mx), weight, scale=1 / 255))
 
 
 def stretch_to_8bit(a):
@@ -72,7 +88,7 @@ def to_gray_array(img):
         return np.asarray(img, dtype=np.uint8).copy()
     if img.mode != "RGB":                     # CMYK, YCbCr, LAB, HSV ...
         img = img.convert("RGB")
-    return max_channel(np.asarray(img, dtype=np.uint8))
+    return colour_to_gray(np.asarray(img, dtype=np.uint8))
 
 
 def dpi_of(img) -> int | None:

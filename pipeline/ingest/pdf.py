@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import CorruptPdfError, EncryptedPdfError, ImageTooLargeError, NotAPdfError
 from ..model import Page
-from .image import MAX_DOCUMENT_PIXELS, MAX_PAGE_PIXELS, TOO_LARGE_HINT, max_channel
+from .image import MAX_DOCUMENT_PIXELS, MAX_PAGE_PIXELS, TOO_LARGE_HINT, colour_to_gray
 
 DEFAULT_DPI = 300
 MIN_DPI, MAX_DPI = 150, 400
@@ -107,7 +107,7 @@ def render_gray(page, scale: float):
     arr = np.asarray(bitmap.to_numpy())
     if arr.ndim == 2:
         return arr.astype(np.uint8, copy=True)
-    return max_channel(np.ascontiguousarray(arr[..., :3]))
+    return colour_to_gray(arr[..., :3])
 
 
 def _text_layer(page) -> str | None:

@@ -1,7 +1,8 @@
 """Page images -> images Tesseract reads well. Cheap (20-80 ms a page) and harmless on clean pages.
 
 Steps, in order; each was kept because it helped in benchmarks/scan.py (figures in the README):
-  gray     colour: each pixel's brightest channel, so red stamps and blue signatures fade out
+  gray     colour: each pixel's brightest channel, strongly coloured pixels made paper, so red
+           stamps and blue signatures fade out (pipeline.ingest.image.colour_to_gray)
   measure  on a ~100 dpi copy: letters and diacritics (connected components of the ink, which
            is what is darker than its neighbourhood, so shadows do not matter), then
            - line direction: do letter centres gather into rows or into columns?
@@ -60,22 +61,24 @@ class Prepared:
     timings: dict = field(default_factory=dict)
 
 
-def to_gray(image, how: str = "max"):
-    """2-D uint8 from gray or BGR. From colour keep each pixel's brightest channel: black text
-    stays black, while a red stamp, a blue signature and yellowed paper all become light, so
-    they stop hiding the text."""
+def to_gray(image, how: str = "ink"):
+    """2-D uint8 from gray or BGR(A). "ink" (the default) is pipeline.ingest.image.colour_to_gray:
+    brightest channel, strongly coloured pixels whitened, so stamps and signatures fade and
+    black text stays. "max", "red" and "luma" are kept for benchmarks/scan.py --ablation."""
     import cv2
     import numpy as np
 
     if image.ndim == 2:
         return image
-    if image.shape[2] == 4:
-        image = image[..., :3]
+    image = image[..., :3]
+    if how == "ink":
+        from ..ingest.image import colour_to_gray
+        return colour_to_gray(image)
     if how == "red":
         return np.ascontiguousarray(image[..., 2])
     if how == "luma":
-        return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    b, g, r = cv2.split(image)
+        return cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_BGR2GRAY)
+    b, g, r = cv2.split(np.ascontiguousarray(image))
     return cv2.max(cv2.max(b, g), r)
 
 
@@ -284,7 +287,8 @@ def prepare(image, dpi: int | None = None, *, steps: frozenset[str] | None = Non
 
     steps = ALL_STEPS if steps is None else steps
     t0 = time.perf_counter()
-    gray = to_gray(image, "red" if "red" in steps else "max" if "colour" in steps else "luma")
+    gray = to_gray(image, "red" if "red" in steps else "max" if "maxchannel" in steps
+                   else "ink" if "colour" in steps else "luma")
     layout = measure(gray)
     out = Prepared(image=gray, dpi=dpi, layout=layout)
     out.timings["measure"] = time.perf_counter() - t0
@@ -325,4 +329,4 @@ def prepare(image, dpi: int | None = None, *, steps: frozenset[str] | None = Non
 
 ALL_STEPS = frozenset({"colour", "orient", "deskew", "flatten", "rescale"})
 # Steps that can be switched on for measurement (benchmarks/scan.py --ablation) but did not help.
-EXPERIMENTAL_STEPS = frozenset({"despeckle", "sharpen", "otsu", "sauvola", "red"})
+EXPERIMENTAL_STEPS = frozenset({"despeckle", "sharpen", "otsu", "sauvola", "red", "maxchannel"})
