@@ -48,9 +48,10 @@ def colour_to_gray(rgb):
         mx, mn = rgb.max(axis=2).astype(np.int16), rgb.min(axis=2).astype(np.int16)
         w = np.clip((mx - mn - CHROMA_FROM) / (CHROMA_FULL - CHROMA_FROM), 0, 1)
         return (mx + (255 - mx) * w).astype(np.uint8)
-    a, b, c = cv2.split(np.ascontiguousarray(rgb))
-    mx = cv2.max(cv2.max(a, b), c)
-    chroma = cv2.subtract(mx, cv2.min(cv2.min(a, b), c))
+    # HSV in one fast pass: V is the brightest channel, S * V / 255 the chroma.
+    hsv = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_BGR2HSV)
+    mx = np.ascontiguousarray(hsv[..., 2])
+    chroma = cv2.multiply(np.ascontiguousarray(hsv[..., 1]), mx, scale=1 / 255)
     ramp = np.clip((np.arange(256) - CHROMA_FROM) * 255.0 / (CHROMA_FULL - CHROMA_FROM), 0, 255).astype(np.uint8)
     weight = cv2.LUT(chroma, ramp)
     return cv2.add(mx, cv2.multiply(cv2.subtract(255, mx), weight, scale=1 / 255))

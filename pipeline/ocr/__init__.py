@@ -11,6 +11,7 @@ side is light: OpenCV and numpy release the GIL). A one-page document runs inlin
 """
 from __future__ import annotations
 
+import os
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -110,11 +111,15 @@ def read_page(page: Page, *, lang: str, psm: int, source: str | None, preprocess
                       mean_confidence=conf, timings=timings)
 
 
-def recognise(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAULT_PSM, jobs: int = 1,
+def recognise(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAULT_PSM, jobs: int | None = 1,
               preprocess: bool = True, timeout: float | None = None, details: list | None = None) -> RawText:
-    """Text of every page of the document, OCR'ing the pages that are images, `jobs` pages at a time.
+    """Text of every page of the document, OCR'ing the pages that are images, `jobs` pages at a
+    time (0 or None: as many as there are CPUs). `timeout` bounds each Tesseract run (seconds,
+    default tesseract.DEFAULT_TIMEOUT); a page that fails raises OcrFailedError naming the file
+    and the page. `preprocess=False` gives Tesseract the pages as they are.
 
-    `details`, when given a list, receives one PageResult per page (orientation, skew, timings)."""
+    `details`, when given a list, receives one PageResult per image page (orientation, skew,
+    timings)."""
     image_pages = [p for p in document.pages if p.image is not None]
     engine = None
     results: dict[int, PageResult] = {}
@@ -127,7 +132,9 @@ def recognise(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAUL
         def work(page: Page) -> PageResult:
             return read_page(page, lang=lang, psm=psm, source=source, preprocess=preprocess, timeout=timeout)
 
-        workers = max(1, min(int(jobs or 1), len(image_pages)))
+        if jobs is None or jobs < 1:          # 0 or None: one worker per CPU
+            jobs = os.cpu_count() or 1
+        workers = max(1, min(int(jobs), len(image_pages)))
         if workers == 1:
             for page in image_pages:
                 results[page.number] = work(page)
