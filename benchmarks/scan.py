@@ -179,14 +179,19 @@ def table(stats: dict, readers: list[str]) -> str:
     return "\n".join(rows)
 
 
+KEPT = {"colour", "unstreak", "orient", "deskew", "flatten", "rescale"}
 ABLATIONS = {
     "all steps": None,
-    "no flatten": {"colour", "orient", "deskew", "rescale"},
-    "no deskew": {"colour", "orient", "flatten", "rescale"},
-    "luminance gray": {"orient", "deskew", "flatten", "rescale"},
-    "+ median 3x3": {"colour", "orient", "deskew", "flatten", "rescale", "despeckle"},
-    "+ Otsu": {"colour", "orient", "deskew", "flatten", "rescale", "otsu"},
-    "+ Sauvola": {"colour", "orient", "deskew", "flatten", "rescale", "sauvola"},
+    "no orientation": KEPT - {"orient"},
+    "no deskew": KEPT - {"deskew"},
+    "no flatten": KEPT - {"flatten"},
+    "no streak removal": KEPT - {"unstreak"},
+    "luminance gray": KEPT - {"colour"},
+    "+ median 3x3": KEPT | {"despeckle"},
+    "+ unsharp mask": KEPT | {"sharpen"},
+    "+ Otsu": KEPT | {"otsu"},
+    "+ Sauvola": KEPT | {"sauvola"},
+    "nothing (gray only)": {"rescale"},
 }
 
 

@@ -153,3 +153,15 @@ def test_output_that_is_not_a_word_table_is_an_ocr_failure():
     with pytest.raises(OcrFailedError) as info:
         parse_tsv("Segmentation fault\n", source="scan.tif", page=4)
     assert "scan.tif" in str(info.value) and "page 4" in str(info.value)
+
+
+def test_scanner_streaks_are_erased_but_aligned_letters_are_not(a4_page):
+    assert preprocess.remove_streaks(a4_page)[1] == 0       # left-aligned lines are not a streak
+    streaked = a4_page.copy()
+    streaked[:, 371:373] = 90                                # dirt on the glass, through the first letters
+    cleaned, erased = preprocess.remove_streaks(streaked)
+    assert 2 <= erased <= 6
+    paper_rows = a4_page[:, 360:385].min(axis=1) > 200       # rows where no letter crosses the streak
+    assert cleaned[paper_rows, 371:373].min() > 200
+    letter_rows = a4_page[:, 371:373].max(axis=1) < 80       # rows where a letter stroke crosses it
+    assert cleaned[letter_rows, 371:373].mean() < 128

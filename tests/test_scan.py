@@ -233,3 +233,9 @@ def test_cli_reports_a_failing_page_and_goes_on_with_the_next_input(pages, fake_
     assert code == errors.ExitCode.INPUT_FAILED
     assert "[E110]" in err and str(scan) in err and "page 1" in err and "Traceback" not in err
     assert (tmp_path / "out" / f"{LEGACY_SAMPLE.stem}.txt").exists()
+
+
+def test_a_streak_through_the_text_does_not_split_the_lines(pages):
+    page = pages[0].copy()
+    page[:, 150:152] = 70          # a streak through the second letter of every line
+    assert score(A, recognise(doc_of([page])).text)["acc"] >= 0.97

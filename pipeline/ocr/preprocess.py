@@ -3,6 +3,7 @@
 Steps, in order; each was kept because it helped in benchmarks/scan.py (figures in the README):
   gray     colour: each pixel's brightest channel, strongly coloured pixels made paper, so red
            stamps and blue signatures fade out (pipeline.ingest.image.colour_to_gray)
+  unstreak erase thin vertical scanner streaks, which Tesseract takes for column rules
   measure  on a ~100 dpi copy: letters and diacritics (connected components of the ink, which
            is what is darker than its neighbourhood, so shadows do not matter), then
            - line direction: do letter centres gather into rows or into columns?
@@ -42,6 +43,13 @@ DECISIVE_LINE_SCORE = 1.6
 # below this the page is left to Tesseract OSD.
 MARKS_Z = 3.0
 MIN_MARKS = 20
+# remove_streaks(): a column whose mean is this much darker than its neighbourhood's median
+# may be a streak (a full-height line at gray 140 darkens its column by ~100); it is one if it
+# is dark without a break over MIN_STREAK_RUN of the page height, and at most MAX_STREAK_WIDTH
+# columns wide (per 2480 columns of page width).
+STREAK_DIP = 12.0
+MAX_STREAK_WIDTH = 8
+MIN_STREAK_RUN = 0.08           # of the page height: 280 px at 300 dpi, four lines of text
 # flatten(): a page with fewer than MIN_INK_SAMPLES pixels darker than INK in its 1/49 sample
 # (a few letters' worth) has no text and is made blank.
 INK = 128
@@ -58,6 +66,7 @@ class Prepared:
     orientation_sure: bool = True       # False: the marks did not tell which way up
     skew: float = 0.0                   # degrees of skew removed (positive: counter-clockwise)
     scale: float = 1.0
+    streak_columns: int = 0             # columns of scanner streaks erased
     timings: dict = field(default_factory=dict)
 
 
@@ -103,6 +112,53 @@ def flatten(gray):
     if np.count_nonzero(out[::7, ::7] < INK) < MIN_INK_SAMPLES:
         return np.full_like(gray, 255)
     return out
+
+
+def remove_streaks(gray):
+    """Erase thin dark vertical lines running down much of the page: dirt on a scanner's glass
+    or sensor draws them along the scan direction, which is always a column of the raw image.
+    Tesseract takes such a line for a column rule and splits every line of text it crosses.
+    A streak column is one whose mean is well below the median of its neighbourhood (text
+    gives a smooth column profile); its pixels are interpolated from the columns either side,
+    so letters crossing it keep their strokes. Returns the image and the columns erased."""
+    import cv2
+    import numpy as np
+
+    h, w = gray.shape
+    if w < 64:
+        return gray, 0
+    colmean = cv2.reduce(gray, 0, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
+    k = 2 * max(4, w // 400) + 1                           # about 6 columns either side at 300 dpi
+    pad = np.pad(colmean, k // 2, mode="edge")
+    baseline = np.median(np.lib.stride_tricks.sliding_window_view(pad, k), axis=1)
+    candidates = np.flatnonzero((baseline - colmean) > STREAK_DIP)
+    if not len(candidates):
+        return gray, 0
+    # Letters line up too (the first letter of every line at the left margin darkens its column),
+    # but they stop at every gap between lines; a streak runs on through them.
+    paper = float(np.percentile(gray[::16, ::16], 90))
+    streak = np.zeros(w, bool)
+    for x in candidates:
+        dark = np.concatenate(([False], gray[:, x] < paper - 40, [False]))
+        edges = np.flatnonzero(np.diff(dark))
+        if len(edges) and int(np.max(edges[1::2] - edges[0::2])) >= MIN_STREAK_RUN * h:
+            streak[x] = True
+    if not streak.any():
+        return gray, 0
+    out = gray.copy()
+    xs = np.flatnonzero(streak)
+    runs = np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1)
+    erased = 0
+    for run in runs:
+        x0, x1 = int(run[0]) - 1, int(run[-1]) + 1         # one column of margin each side
+        if x1 - x0 > MAX_STREAK_WIDTH * max(1, w // 2480) or x0 < 1 or x1 > w - 2:
+            continue                                        # too wide to be a streak, or at the edge
+        left = gray[:, x0 - 1].astype(np.float32)
+        right = gray[:, x1 + 1].astype(np.float32)
+        t = (np.arange(x0, x1 + 1, dtype=np.float32) - (x0 - 1)) / (x1 + 1 - (x0 - 1))
+        out[:, x0:x1 + 1] = (left[:, None] * (1 - t[None, :]) + right[:, None] * t[None, :]).astype(np.uint8)
+        erased += x1 - x0 + 1
+    return out, erased
 
 
 def sauvola(gray, window: int = 31, k: float = 0.2):
@@ -289,8 +345,10 @@ def prepare(image, dpi: int | None = None, *, steps: frozenset[str] | None = Non
     t0 = time.perf_counter()
     gray = to_gray(image, "red" if "red" in steps else "max" if "maxchannel" in steps
                    else "ink" if "colour" in steps else "luma")
+    if "unstreak" in steps:
+        gray, out_streak = remove_streaks(gray)
     layout = measure(gray)
-    out = Prepared(image=gray, dpi=dpi, layout=layout)
+    out = Prepared(image=gray, dpi=dpi, layout=layout, streak_columns=out_streak if "unstreak" in steps else 0)
     out.timings["measure"] = time.perf_counter() - t0
     # Only text lines tell which way is up, how skewed and how large the text is; without them
     # (a blank page, a photo, noise) the page is left as it is.
@@ -327,6 +385,6 @@ def prepare(image, dpi: int | None = None, *, steps: frozenset[str] | None = Non
     return out
 
 
-ALL_STEPS = frozenset({"colour", "orient", "deskew", "flatten", "rescale"})
+ALL_STEPS = frozenset({"colour", "unstreak", "orient", "deskew", "flatten", "rescale"})
 # Steps that can be switched on for measurement (benchmarks/scan.py --ablation) but did not help.
 EXPERIMENTAL_STEPS = frozenset({"despeckle", "sharpen", "otsu", "sauvola", "red", "maxchannel"})
