@@ -68,7 +68,7 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
 
     document = load_document(path)
     lap("ingest")
-    raw = recognise(document, lang=options.lang, psm=options.psm)
+    raw = recognise(document, lang=options.lang, psm=options.psm, jobs=options.jobs)
     lap("ocr")
     restored = restore_text(raw, style=options.tone_style)
     lap("restore")
