@@ -186,7 +186,7 @@ ACTIONS = {
     "crash": 'echo "Error in pixReadMem: corrupt" >&2; kill -SEGV $$',
     "exit": 'echo "Tesseract Open Source OCR Engine: cannot read image" >&2; exit 1',
     "hang": "sleep 30",
-    "garbage": "printf 'level\\tpage_num\\n\\377\\376 not utf-8\\n'",
+    "garbage": "printf 'level\\tpage_num\\n\\377\\376 not utf-8\\n' > \"$2.tsv\"",   # $2: output base
 }
 
 

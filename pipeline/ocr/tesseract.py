@@ -1,10 +1,10 @@
 """The one place that knows how to run Tesseract, its flags and how it fails.
 
-Tesseract runs as a child process, one per page: the page is handed over as an uncompressed
-PGM in a temporary file (no encoding cost; Tesseract reads stdin byte by byte, which costs
-0.5 s a page) and the TSV of words comes back on stdout. A crash, a
-non-zero exit, a timeout or output that is not UTF-8 becomes OcrFailedError naming the file
-and the page; a missing program or language becomes MissingDependencyError with an install hint.
+Tesseract runs through pytesseract as a child process, one per page: the page is handed over
+as an uncompressed PGM in a temporary file (no encoding cost) and the TSV of words comes back.
+A crash, a non-zero exit, a timeout or output that is not UTF-8 becomes OcrFailedError naming
+the file and the page; a missing program or language becomes MissingDependencyError with an
+install hint.
 """
 from __future__ import annotations
 
@@ -23,7 +23,13 @@ DEFAULT_TIMEOUT = 600.0
 
 # Tesseract 5 retries every low-confidence line as white-on-black text (tessedit_do_invert=1).
 # Administrative scans have no inverted text, and the retry costs time on every noisy page.
-BASE_CONFIG = ("-c", "tessedit_do_invert=0")
+BASE_CONFIG = "-c tessedit_do_invert=0"
+
+# Tesseract single-threaded: pages run in parallel instead (pipeline.ocr.recognise). Its OpenMP
+# threads spin while they wait, so on a busy machine two of them can be 50x slower than one
+# (benchmarks/scan.py --jobs). pytesseract hands Tesseract this process's environment; a value
+# the user set is kept.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
 @dataclass
@@ -94,37 +100,43 @@ def pgm_bytes(image) -> bytes:
     return b"P5\n%d %d\n255\n" % (w, h) + image.tobytes()
 
 
-def child_env(threads: int) -> dict[str, str]:
-    # OMP_THREAD_LIMIT=1: pages run in parallel instead. Tesseract's OpenMP threads spin while
-    # they wait, so on a busy machine two of them can be 50x slower than one (benchmarks/scan.py).
-    return dict(os.environ, OMP_THREAD_LIMIT=str(max(1, threads)))
+def run(what: str, image, *, source: str | None, page: int | None, timeout: float, **kw) -> str:
+    """pytesseract's `image_to_<what>` (data: the TSV of words; osd) for one page image.
 
-
-def run(args: list[str], image, *, source: str | None, page: int | None, timeout: float,
-        threads: int = 1) -> str:
-    """Run `tesseract PAGE.pgm stdout ARGS` on one page image and return its stdout."""
+    The page goes to pytesseract as the path of an uncompressed PGM: given an array it would
+    encode a PNG first, and stdin costs Tesseract 0.5 s a page (it reads it byte by byte)."""
     import tempfile
+
+    import pytesseract
 
     where = f"page {page}: " if page is not None else ""
     with tempfile.NamedTemporaryFile(prefix="sohoa-page-", suffix=".pgm") as tmp:
         tmp.write(pgm_bytes(image))
         tmp.flush()
         try:
-            proc = subprocess.run([executable(), tmp.name, "stdout", *args], stdin=subprocess.DEVNULL,
-                                  capture_output=True, timeout=timeout, env=child_env(threads))
-        except subprocess.TimeoutExpired:
+            call = getattr(pytesseract, f"image_to_{what}")
+            out = call(tmp.name, timeout=timeout, output_type=pytesseract.Output.BYTES, **kw)
+        except pytesseract.TesseractNotFoundError:
+            raise MissingDependencyError("Tesseract is not installed", hint=INSTALL_HINT) from None
+        except pytesseract.TesseractError as e:
+            code = e.status
+            why = f"killed by signal {-code}" if isinstance(code, int) and code < 0 else f"exit status {code}"
+            detail = str(e.message or "").strip()
+            raise OcrFailedError(f"{where}Tesseract failed ({why}{': ' + detail[-160:] if detail else ''})",
+                                 path=source, hint="check the image opens in a viewer; re-scan it if not") from None
+        except RuntimeError as e:        # pytesseract's timeout: the process has been killed
+            if "timeout" not in str(e).lower():
+                raise
             raise OcrFailedError(f"{where}Tesseract did not finish within {timeout:.0f} s", path=source,
                                  hint="check the page is a normal scan; split very large pages") from None
-        except OSError as e:
-            raise OcrFailedError(f"{where}Tesseract could not be started ({e.strerror})", path=source,
+        except UnicodeDecodeError:       # pytesseract decodes Tesseract's error output
+            raise OcrFailedError(f"{where}Tesseract failed and wrote errors that are not UTF-8", path=source,
+                                 hint="reinstall Tesseract and its language data") from None
+        except OSError as e:             # no output file: Tesseract exited 0 having written nothing
+            raise OcrFailedError(f"{where}Tesseract wrote no output ({e.strerror})", path=source,
                                  hint="check the Tesseract installation") from None
-    if proc.returncode != 0:
-        why = f"killed by signal {-proc.returncode}" if proc.returncode < 0 else f"exit status {proc.returncode}"
-        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise OcrFailedError(f"{where}Tesseract failed ({why}{': ' + detail[-1][:160] if detail else ''})",
-                             path=source, hint="check the image opens in a viewer; re-scan it if not")
     try:
-        return proc.stdout.decode("utf-8")
+        return out.decode("utf-8")
     except UnicodeDecodeError:
         raise OcrFailedError(f"{where}Tesseract wrote output that is not UTF-8", path=source,
                              hint="reinstall Tesseract and its language data") from None
@@ -132,13 +144,13 @@ def run(args: list[str], image, *, source: str | None, page: int | None, timeout
 
 def read_words(image, *, lang: str = "vie", psm: int = 3, dpi: int | None = None,
                source: str | None = None, page: int | None = None,
-               timeout: float = DEFAULT_TIMEOUT, threads: int = 1) -> list[OcrWord]:
+               timeout: float = DEFAULT_TIMEOUT) -> list[OcrWord]:
     """OCR one page image (2-D uint8 numpy array) and return its words with boxes and confidences."""
     check_language(lang)
-    args = ["-l", lang, "--psm", str(psm), *BASE_CONFIG]
+    config = f"--psm {psm} {BASE_CONFIG}"
     if dpi:
-        args += ["--dpi", str(dpi)]
-    out = run([*args, "tsv"], image, source=source, page=page, timeout=timeout, threads=threads)
+        config += f" --dpi {dpi}"
+    out = run("data", image, source=source, page=page, timeout=timeout, lang=lang, config=config)
     return parse_tsv(out, source=source, page=page)
 
 
@@ -176,7 +188,7 @@ def detect_orientation(image, *, source: str | None = None, page: int | None = N
     if not has_osd():
         return None
     try:
-        out = run(["--psm", "0"], image, source=source, page=page, timeout=timeout)
+        out = run("osd", image, source=source, page=page, timeout=timeout)   # --psm 0 -l osd
     except OcrFailedError:
         return None      # OSD gives up with an error on pages with too few characters
     fields = dict(l.split(":", 1) for l in out.splitlines() if ":" in l)
