@@ -24,6 +24,7 @@ DEFAULT_PSM = 3
 # Upright pages, even poor ones, average 85-95; upside-down text reads as 30-60.
 SUSPECT_MEAN_CONFIDENCE = 70.0
 OSD_MIN_CONFIDENCE = 2.0         # OSD's own confidence below which its answer is a guess
+AUTO_SEGMENTATION = (1, 3)       # page segmentation modes that can drop lines (pipeline.ocr.missed)
 
 
 @dataclass
@@ -104,11 +105,31 @@ def read_page(page: Page, *, lang: str, psm: int, source: str | None, preprocess
             words2 = tesseract.read_words(image2, lang=lang, psm=psm, dpi=dpi, **kw)
             conf2 = mean_confidence(words2)
             if conf2 is not None and (conf is None or conf2 > conf):
-                words, conf, turned = words2, conf2, (turned + osd.rotate) % 360
+                words, conf, turned, image = words2, conf2, (turned + osd.rotate) % 360, image2
         timings["orientation"] = time.perf_counter() - t2
+    if psm in AUTO_SEGMENTATION and words:
+        words = read_missed_lines(image, words, lang=lang, psm=psm, dpi=dpi, timings=timings, **kw)
     return PageResult(lines=words_to_lines(words, page.number), turned=turned,
                       skew=prep.skew if prep else 0.0, scale=prep.scale if prep else 1.0,
                       mean_confidence=conf, timings=timings)
+
+
+def read_missed_lines(image, words, *, lang: str, psm: int, dpi, timings: dict, **kw) -> list:
+    """`words` with the lines Tesseract's segmentation dropped read again (pipeline.ocr.missed)."""
+    import time
+
+    from . import missed, tesseract
+
+    t = time.perf_counter()
+    lost, letters = missed.missed_letters(image, words)
+    if missed.needs_second_reading(lost, letters):
+        rest = image.copy()
+        for w in words:
+            rest[w.top:w.top + w.height, w.left:w.left + w.width] = 255
+        second = tesseract.read_words(rest, lang=lang, psm=missed.SECOND_PSM, dpi=dpi, **kw)
+        words = missed.merge(words, second)
+    timings["missed"] = time.perf_counter() - t
+    return words
 
 
 def recognise(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAULT_PSM, jobs: int | None = 1,

@@ -30,8 +30,9 @@ MAX_SKEW = 6.0                 # degrees; scanners feed pages straighter than th
 # Letter height: the median height of a page's letter-sized ink components (about 1.6 x the
 # x-height: capitals, ascenders and attached marks count). 12-14 pt text measures 38-45 px at
 # 300 dpi, 19-23 px at 150 dpi, 14 px at 100 dpi. Tesseract reads small text as well as it
-# reads it enlarged (enlarging 100-200 dpi pages cost 60-100 % more time and lost accuracy:
-# README, Scans), so pages are never enlarged; text larger than MAX_LETTER_HEIGHT (scans at
+# reads it enlarged (enlarging 100-200 dpi pages cost 60-100 % more time and lost accuracy,
+# measured on the 150 dpi pages of benchmarks/scan.py's archive profile), so pages are never
+# enlarged; text larger than MAX_LETTER_HEIGHT (scans at
 # 450 dpi and more) is reduced to TARGET_LETTER_HEIGHT, which reads as well and much faster.
 MAX_LETTER_HEIGHT = 64.0
 TARGET_LETTER_HEIGHT = 40.0
