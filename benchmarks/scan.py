@@ -131,11 +131,18 @@ def sohoa_restored(path: Path) -> str:
 
 
 def variant_reader(spec: str):
-    """A sohoa reader with other Tesseract settings: "psm=6", "lang=Vietnamese", "psm=4,lang=vie"."""
+    """A sohoa reader with other Tesseract settings: "psm=6", "lang=Vietnamese", "psm=4,lang=vie";
+    "restore=1" restores what it read."""
+    from pipeline.ingest import load_document
+    from pipeline.ocr import recognise
+    from pipeline.restore import restore_text
+
     kw = {}
     for part in spec.split(","):
         key, _, value = part.partition("=")
-        kw[key] = int(value) if key == "psm" else value
+        kw[key] = int(value) if key in ("psm", "restore") else value
+    if kw.pop("restore", 0):
+        return lambda f: restore_text(recognise(load_document(f), **kw)).text
     return lambda f: sohoa_ocr(f, **kw)
 
 
