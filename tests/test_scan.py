@@ -258,7 +258,7 @@ def test_lines_the_first_reading_dropped_are_read_again_and_put_back_in_order(pa
     lost, letters = missed.missed_letters(image, first)
     assert missed.needs_second_reading(lost, letters)
     timings: dict = {}
-    repaired = read_missed_lines(image, first, lang="vie", psm=3, dpi=None, timings=timings)
+    repaired = read_missed_lines(image, first, lang="vie", dpi=None, timings=timings)
     text = "\n".join(l.text for l in words_to_lines(repaired, 1) if l.text)
     assert score(A, text)["acc"] >= 0.97
     assert text.index("Căn cứ Nghị quyết") < text.index("1. Tổng đàn lợn") < text.index("2. Diện tích")

@@ -1,7 +1,8 @@
 """ocr: Document pages -> RawText (lines with Tesseract word confidences).
 
 Text pages (a .txt source, a PDF page with a text layer) pass through; image pages are
-preprocessed (pipeline.ocr.preprocess: orientation, deskew, rescale) and read by Tesseract.
+preprocessed (pipeline.ocr.preprocess: orientation, deskew, rescale) and read by Tesseract,
+and lines its page segmentation dropped are read again (pipeline.ocr.missed).
 A blank line separates Tesseract's paragraphs, as in its plain-text output, and pages.
 
 Pages are read in parallel by `jobs` Tesseract processes, each single-threaded. The workers are
@@ -108,13 +109,13 @@ def read_page(page: Page, *, lang: str, psm: int, source: str | None, preprocess
                 words, conf, turned, image = words2, conf2, (turned + osd.rotate) % 360, image2
         timings["orientation"] = time.perf_counter() - t2
     if psm in AUTO_SEGMENTATION and words:
-        words = read_missed_lines(image, words, lang=lang, psm=psm, dpi=dpi, timings=timings, **kw)
+        words = read_missed_lines(image, words, lang=lang, dpi=dpi, timings=timings, **kw)
     return PageResult(lines=words_to_lines(words, page.number), turned=turned,
                       skew=prep.skew if prep else 0.0, scale=prep.scale if prep else 1.0,
                       mean_confidence=conf, timings=timings)
 
 
-def read_missed_lines(image, words, *, lang: str, psm: int, dpi, timings: dict, **kw) -> list:
+def read_missed_lines(image, words, *, lang: str, dpi, timings: dict, **kw) -> list:
     """`words` with the lines Tesseract's segmentation dropped read again (pipeline.ocr.missed)."""
     import time
 
