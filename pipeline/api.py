@@ -53,6 +53,7 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
     from .ingest import load_document
     from .ocr import recognise
     from .parse import parse_plan
+    from .parse.numerals import write_back_numerals
     from .restore import restore_text
     from .restore.quality import quality_of
 
@@ -75,6 +76,7 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
     source = Source(path=str(path), sha256=document.sha256, kind=document.kind, pages=len(document.pages),
                     ocr={"engine": raw.ocr_engine, "lang": raw.ocr_lang} if raw.ocr_engine else None)
     plan = parse_plan(restored, source)
+    write_back_numerals(restored, plan)       # "HI. NHIỆM VỤ" -> "III.", as the plan reads it
     plan.quality = quality_of(restored)
     lap("parse")
     result = DocumentResult(path=path, plan=plan, restored=restored, timings=timings)
