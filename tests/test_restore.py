@@ -193,3 +193,16 @@ def test_explain_lists_changed_words(capsys, tmp_path):
     out = capsys.readouterr().out
     assert out.startswith("Tổ chức thực hiện\n")
     assert "chirc -> chức" in out
+
+
+def test_icelandic_eth_becomes_d_with_stroke_and_the_original_is_kept():
+    restored = restore_text(RawText(lines=[RawLine(text="Căn cứ Đề án 348/ÐA-CP của Chính phủ", page=1)]))
+    assert restored.text == "Căn cứ Đề án 348/ĐA-CP của Chính phủ"
+    code = next(t for t in restored.lines[0].tokens if "348" in t.text)
+    assert (code.text, code.original) == ("348/ĐA-CP", "348/ÐA-CP")
+
+
+def test_a_word_in_no_written_case_gets_one():
+    # Tesseract's case slips (hànH) are not kept just because the letters were right
+    assert restore_string("Ủy ban nhân dân xã hànH động ngay").text == "Ủy ban nhân dân xã hành động ngay"
+    assert restore_string("KẾ HOẠCH hành động").text == "KẾ HOẠCH hành động"     # UPPER and lower stay

@@ -28,6 +28,8 @@ from .vietnamese import is_valid_syllable, place_tone, strip_marks
 
 # Letters of Vietnamese outside Latin-1: an English OCR model (almost) never writes them.
 VIETNAMESE_ONLY = set("ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĩũ")
+# Icelandic eth, which OCR engines write for Đ (348/ÐA-CP): never Vietnamese, always Đ
+LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ"})
 LEGACY_MAX_SHARE = 0.12   # below this share of words with such letters, the text is legacy OCR
 
 
@@ -77,6 +79,11 @@ def detect_condition(raw: RawText) -> str:
     if share < LEGACY_MAX_SHARE:
         return "legacy"
     return "vietnamese" if any(line.confidences for line in raw.lines) else "clean"
+
+
+def is_regular_case(word: str) -> bool:
+    """lower, UPPER or Title: the cases a Vietnamese word is written in (not hànH, tỌc)."""
+    return word.islower() or word.isupper() or word.istitle() or not any(c.isalpha() for c in word)
 
 
 def apply_case(pattern: str, word: str, heading: bool) -> str:
@@ -164,7 +171,8 @@ class Engine:
         kind = "eng" if condition == "legacy" else "vie"
         settings = SETTINGS[kind]
         lines = raw.lines
-        pieces_of = {i: split_line(line.text) for i, line in enumerate(lines)}
+        texts = [line.text.translate(LOOKALIKES) for line in lines]
+        pieces_of = {i: split_line(text) for i, text in enumerate(texts)}
         # one framed slot sequence for the whole document: <s> <s> paragraph </s> ...
         slots: list[Slot] = []
         bos, eos = self._fixed_id(self.lm.bos), self._fixed_id(self.lm.eos)
@@ -191,7 +199,7 @@ class Engine:
                 if s.outs[c] is not None and pieces_of[li][pi].core.isdigit() and p < NUMBER_AS_WORD_MIN:
                     c, p = s.outs.index(None), 1.0 - p
                 chosen[s.where] = (s.outs[c], p)
-        out_lines = [self._line(li, line, pieces_of[li], chosen) for li, line in enumerate(lines)]
+        out_lines = [self._line(li, line, texts[li], pieces_of[li], chosen) for li, line in enumerate(lines)]
         return RestoredText(lines=out_lines, condition=condition)
 
     # ------------------------------------------------------------------ internals
@@ -207,29 +215,31 @@ class Engine:
         if para:
             yield para
 
-    def _line(self, li: int, line: RawLine, pieces, chosen) -> RestoredLine:
-        heading = is_heading(line.text)
+    def _line(self, li: int, line: RawLine, text: str, pieces, chosen) -> RestoredLine:
+        """The restored line; `text` is the line as read, its look-alike letters replaced."""
+        heading = is_heading(text)
         confs = line.confidences or []
         tokens, parts, pos = [], [], 0
         for pi, piece in enumerate(pieces):
             if not piece.core:
                 continue
             out, p = chosen.get((li, pi), (None, 1.0))
-            text = piece.core if out is None else self._render(piece.core, out, heading)
-            tokens.append(RestoredToken(text=text, original=piece.core, confidence=round(float(p), 4),
+            word = piece.core if out is None else self._render(piece.core, out, heading)
+            tokens.append(RestoredToken(text=word, original=line.text[piece.start:piece.end],
+                                        confidence=round(float(p), 4),
                                         start=piece.start, end=piece.end,
                                         ocr_confidence=confs[pi] if pi < len(confs) else None))
-            parts.append(line.text[pos:piece.start])
-            parts.append(text)
+            parts.append(text[pos:piece.start])
+            parts.append(word)
             pos = piece.end
-        parts.append(line.text[pos:])
+        parts.append(text[pos:])
         return RestoredLine(text="".join(parts), original=line.text, tokens=tokens, page=line.page)
 
     def _render(self, original: str, word: str, heading: bool) -> str:
         if isinstance(word, Literal):
             return str(word)
         word = place_tone(word, self.style)
-        if place_tone(original.lower(), self.style) == word:
+        if place_tone(original.lower(), self.style) == word and is_regular_case(original):
             return place_tone(original, self.style)   # unchanged but for tone placement
         return apply_case(original, word, heading)
 
