@@ -25,6 +25,20 @@ class Piece:
     suffix: str
 
 
+# A unit chain: words (or a number, a percentage) joined by slashes, every word in lower case
+# and longer than a letter: "đồng/người/năm", "6,6%/năm", "tạ/ha" (and their legacy readings,
+# "déng/ngudi/nam"). Its words are words, so they are restored one by one. Codes have capitals
+# (26-CT/TU, KH/UBND) and abbreviations single letters (b/c): they stay whole.
+_UNIT_CHAIN = re.compile(r"^(?:\d+(?:[.,]\d+)*%?|[^\W_]{2,})(?:/[^\W_]{2,})+$")
+
+
+def _is_unit_chain(core: str) -> bool:
+    if not _UNIT_CHAIN.match(core):
+        return False
+    first, *rest = core.split("/")
+    return all(p.islower() for p in rest) and (first.islower() or not any(c.isalpha() for c in first))
+
+
 def split_line(line: str) -> list[Piece]:
     pieces = []
     for m in _WORD.finditer(line):
@@ -34,7 +48,17 @@ def split_line(line: str) -> list[Piece]:
             i += 1
         while j > i and word[j - 1] in TRAILING:
             j -= 1
-        pieces.append(Piece(m.start() + i, m.start() + j, word[i:j], word[:i], word[j:]))
+        core = word[i:j]
+        if "/" in core and _is_unit_chain(core):
+            parts = core.split("/")
+            at = m.start() + i
+            for k, part in enumerate(parts):
+                prefix = word[:i] if k == 0 else ""
+                suffix = "/" if k < len(parts) - 1 else word[j:]
+                pieces.append(Piece(at, at + len(part), part, prefix, suffix))
+                at += len(part) + 1
+            continue
+        pieces.append(Piece(m.start() + i, m.start() + j, core, word[:i], word[j:]))
     return pieces
 
 
