@@ -45,7 +45,7 @@ class LanguageModel:
         """values[keys == query] (or default) and whether each query was found. The queries are
         searched in sorted order: numpy's binary search then starts where the last one ended,
         which is several times faster on large tables."""
-        order = np.argsort(query, kind="stable")
+        order = np.argsort(query)      # equal keys need no particular order: no stable sort
         pos = np.empty_like(order)
         pos[order] = np.searchsorted(keys, query[order])
         pos = np.minimum(pos, len(keys) - 1)
