@@ -206,3 +206,14 @@ def test_a_word_in_no_written_case_gets_one():
     # Tesseract's case slips (hànH) are not kept just because the letters were right
     assert restore_string("Ủy ban nhân dân xã hànH động ngay").text == "Ủy ban nhân dân xã hành động ngay"
     assert restore_string("KẾ HOẠCH hành động").text == "KẾ HOẠCH hành động"     # UPPER and lower stay
+
+
+def test_legacy_letters_read_as_symbols_are_not_kept_as_codes():
+    # x& for xã: no document number is written with & or ¢, so keeping it costs what keeping
+    # any garbled word costs; real codes, 25°C and R&D-like words of more letters stay
+    text = ("Uy ban nhan dan xa Hung Thinh xay dung ké hoach thuc hién nhiém vu phat trién kinh té "
+            "nam 2026 theo Ké hoach s6 26-KH/UBND, nhiét d6 25°C.\n"
+            "Noi nhan:\n- Cac doan thé, t6 chirc CT-XH x&;\n- Luu: VT.")
+    out = restore_string(text).text
+    assert "- Các đoàn thể, tổ chức CT-XH xã;" in out.split("\n")
+    assert "26-KH/UBND" in out and "25°C" in out

@@ -30,6 +30,9 @@ from .vietnamese import is_valid_syllable, place_tone, strip_marks
 VIETNAMESE_ONLY = set("ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĩũ")
 # Icelandic eth, which OCR engines write for Đ (348/ÐA-CP): never Vietnamese, always Đ
 LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ"})
+# Symbols an English model writes for Vietnamese letters (x& xã, v¢ vợ, N§i Nội) and that no
+# document number or code contains
+OCR_JUNK = frozenset("&¢§©®£¥¤")   # not °: 25°C is written so
 LEGACY_MAX_SHARE = 0.12   # below this share of words with such letters, the text is legacy OCR
 
 
@@ -285,6 +288,8 @@ class Engine:
                     and "-" not in core and not core.isdigit()):
                 return np.array([lm.code]), np.zeros(1), [None]
             keep_id, keep_lp = lm.code, settings.keep_logp
+            if settings.garbled_keep_logp is not None and any(c in OCR_JUNK for c in core):
+                keep_lp = settings.garbled_keep_logp     # x&, 1&, v¢: no code is written so
         else:
             keep_id = lm.id_of(place_tone(core.lower(), "new"))
             keep_lp = None if keep_id in self.candidate_set else settings.keep_logp
