@@ -25,18 +25,24 @@ class Piece:
     suffix: str
 
 
-# A unit chain: words (or a number, a percentage) joined by slashes, every word in lower case
-# and longer than a letter: "đồng/người/năm", "6,6%/năm", "tạ/ha" (and their legacy readings,
-# "déng/ngudi/nam"). Its words are words, so they are restored one by one. Codes have capitals
-# (26-CT/TU, KH/UBND) and abbreviations single letters (b/c): they stay whole.
-_UNIT_CHAIN = re.compile(r"^(?:\d+(?:[.,]\d+)*%?|[^\W_]{2,})(?:/[^\W_]{2,})+$")
+# A word chain: words (or a number, a percentage, first) joined by slashes, none of them an
+# abbreviation in capitals nor a single letter: "đồng/người/năm", "6,6%/năm", "tạ/ha",
+# "tổ/xóm/ấp/thôn", "Vận tải/Tổng cục" (and their legacy readings, "déng/ngudi/nam",
+# "t6/x6m/ap/th6n"). Its words are words, so they are restored one by one. Codes keep capitals
+# or hyphens (26-CT/TU, KH/UBND, 27/CT-TTg) and abbreviations single letters (b/c, V/v): they
+# stay whole.
+_WORD_CHAIN = re.compile(r"^(?:\d+(?:[.,]\d+)*%?|[^\W_]{2,})(?:/[^\W_]{2,})+$")
 
 
-def _is_unit_chain(core: str) -> bool:
-    if not _UNIT_CHAIN.match(core):
+def _is_word_part(part: str) -> bool:
+    return any(c.isalpha() for c in part) and not part.isupper()
+
+
+def _is_word_chain(core: str) -> bool:
+    if not _WORD_CHAIN.match(core):
         return False
     first, *rest = core.split("/")
-    return all(p.islower() for p in rest) and (first.islower() or not any(c.isalpha() for c in first))
+    return all(_is_word_part(p) for p in rest) and (_is_word_part(first) or not any(c.isalpha() for c in first))
 
 
 def split_line(line: str) -> list[Piece]:
@@ -49,7 +55,7 @@ def split_line(line: str) -> list[Piece]:
         while j > i and word[j - 1] in TRAILING:
             j -= 1
         core = word[i:j]
-        if "/" in core and _is_unit_chain(core):
+        if "/" in core and _is_word_chain(core):
             parts = core.split("/")
             at = m.start() + i
             for k, part in enumerate(parts):
