@@ -217,3 +217,23 @@ def test_legacy_letters_read_as_symbols_are_not_kept_as_codes():
     out = restore_string(text).text
     assert "- Các đoàn thể, tổ chức CT-XH xã;" in out.split("\n")
     assert "26-KH/UBND" in out and "25°C" in out
+
+
+@pytest.mark.parametrize("word,cores", [
+    ("déng/ngudi/nam,", ["déng", "ngudi", "nam"]),
+    ("(0,75%/thang)", ["0,75%", "thang"]),
+    ("tai/T6ng", ["tai", "T6ng"]),
+    ("26-CT/TU", ["26-CT/TU"]), ("KH/UBND", ["KH/UBND"]), ("27/CT-TTg", ["27/CT-TTg"]),
+    ("V/v", ["V/v"]), ("b/c);", ["b/c"]), ("12/2024", ["12/2024"]),
+])
+def test_slash_chains_of_words_are_split_and_codes_are_not(word, cores):
+    from pipeline.restore.tokens import split_line
+    pieces = split_line(word)
+    assert [p.core for p in pieces] == cores
+    assert "".join(p.prefix + p.core + p.suffix for p in pieces) == word     # nothing lost
+
+
+def test_a_unit_chain_is_restored_word_by_word():
+    text = ("Uy ban nhan dan xa xay dung ké hoach phat trién kinh té nam 2026 nhu sau:\n"
+            "- Thu nhap binh quan dau nguoi dat 52 triéu déng/ngudi/nam.")
+    assert restore_string(text).text.endswith("đạt 52 triệu đồng/người/năm.")
