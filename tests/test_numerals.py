@@ -1,5 +1,7 @@
-"""Roman heading numerals Tesseract misread ("HI.", "II." for III) are written back into the
-restored text as the parser reads them, through the real restoration and parser."""
+"""What the parser knows better than restoration, through the real restoration and parser:
+Roman heading numerals Tesseract misread ("HI.", "II." for III) are written back into the
+restored text as the parser reads them, and document numbers the parser takes as the OCR
+read them still get Đ for an eth."""
 from __future__ import annotations
 
 from pipeline import process
@@ -42,3 +44,11 @@ def test_process_writes_the_repaired_numerals_to_the_txt(tmp_path):
     text = (tmp_path / "out" / "plan.txt").read_text(encoding="utf-8")
     assert "\nIII. NHIỆM VỤ, GIẢI PHÁP\n" in text and "\nIV. TỔ CHỨC" in text
     assert src.read_text(encoding="utf-8") == PLAN                # the input is untouched
+
+
+def test_a_document_number_with_an_eth_is_read_with_d_in_the_plan():
+    text = PLAN.replace("Căn cứ", "") + "\nCăn cứ Đề án số 348/ÐA-CP ngày 10/3/2025 của Chính phủ."
+    restored = restore_text(RawText.from_string(text))
+    plan = parse_plan(restored, Source(path="p.txt", sha256="0" * 64, kind="text", pages=1))
+    assert "348/ĐA-CP" in restored.text
+    assert [r.number for r in plan.references] == ["348/ĐA-CP"]

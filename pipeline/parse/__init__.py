@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from ..model import Plan, RestoredLine, RestoredText, Source
+from ..restore.tokens import ETH_TO_D
 from .closing import find_recipients, read_recipients
 from .header import parse_header, parse_signature
 from .layout import Block, Line, build_blocks, mark_furniture, read_marker, repair_line
@@ -57,7 +58,7 @@ def as_parsed(line: RestoredLine) -> str:
     for gap, t in pieces:
         keep_ocr = t.changed and (t.start < marker_end or _NUMBER_LIKE.fullmatch(t.original)
                                   or _CODE_LIKE.fullmatch(t.original))
-        out.append(gap + (t.original if keep_ocr else t.text))
+        out.append(gap + (t.original.translate(ETH_TO_D) if keep_ocr else t.text))
     return "".join(out) + line.original[pos:]
 
 

@@ -23,13 +23,11 @@ from ..resources import dictionaries_dir
 from .channel import Channel, SyllableIndex
 from .decoder import Weights, decode
 from .lm import LanguageModel
-from .tokens import CODE, NUM, core_class, punct_tokens, split_line
+from .tokens import CODE, ETH_TO_D, NUM, core_class, punct_tokens, split_line
 from .vietnamese import is_valid_syllable, place_tone, strip_marks
 
 # Letters of Vietnamese outside Latin-1: an English OCR model (almost) never writes them.
 VIETNAMESE_ONLY = set("ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĩũ")
-# Icelandic eth, which OCR engines write for Đ (348/ÐA-CP): never Vietnamese, always Đ
-LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ"})
 # Symbols an English model writes for Vietnamese letters (x& xã, v¢ vợ, N§i Nội) and that no
 # document number or code contains
 OCR_JUNK = frozenset("&¢§©®£¥¤")   # not °: 25°C is written so
@@ -174,7 +172,7 @@ class Engine:
         kind = "eng" if condition == "legacy" else "vie"
         settings = SETTINGS[kind]
         lines = raw.lines
-        texts = [line.text.translate(LOOKALIKES) for line in lines]
+        texts = [line.text.translate(ETH_TO_D) for line in lines]
         pieces_of = {i: split_line(text) for i, text in enumerate(texts)}
         # one framed slot sequence for the whole document: <s> <s> paragraph </s> ...
         slots: list[Slot] = []

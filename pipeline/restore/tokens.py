@@ -25,6 +25,11 @@ class Piece:
     suffix: str
 
 
+# Icelandic eth, which OCR engines write for Đ (348/ÐA-CP): never Vietnamese, always Đ.
+# Restoration reads every line through this table (and so does the parser, pipeline.parse).
+ETH_TO_D = str.maketrans({"Ð": "Đ", "ð": "đ"})
+
+
 # A word chain: words (or a number, a percentage, first) joined by slashes, none of them an
 # abbreviation in capitals nor a single letter: "đồng/người/năm", "6,6%/năm", "tạ/ha",
 # "tổ/xóm/ấp/thôn", "Vận tải/Tổng cục" (and their legacy readings, "déng/ngudi/nam",
