@@ -122,14 +122,6 @@ def sohoa_ocr(path: Path, jobs: int = 1, details: list | None = None, **kw) -> s
     return recognise(load_document(path), jobs=jobs, details=details, **kw).text
 
 
-def sohoa_restored(path: Path) -> str:
-    """What `sohoa process` writes to the .txt: the OCR stage, then restoration."""
-    from pipeline.ingest import load_document
-    from pipeline.ocr import recognise
-    from pipeline.restore import restore_text
-    return restore_text(recognise(load_document(path))).text
-
-
 def variant_reader(spec: str):
     """A sohoa reader with other Tesseract settings: "psm=6", "lang=Vietnamese", "psm=4,lang=vie";
     "restore=1" restores what it read."""
@@ -357,7 +349,7 @@ def main() -> int:
         if args.ablation:
             print(ablation(items))
         elif not args.no_table:
-            readers = {"plain": plain_tesseract, "sohoa": sohoa_ocr, "sohoa+restore": sohoa_restored}
+            readers = {"plain": plain_tesseract, "sohoa": sohoa_ocr, "sohoa+restore": variant_reader("restore=1")}
             readers.update({spec: variant_reader(spec) for spec in args.variant})
             stats = compare(items, readers)
             results["stats"] = stats

@@ -13,6 +13,7 @@ side is light: OpenCV and numpy release the GIL). A one-page document runs inlin
 from __future__ import annotations
 
 import os
+import time
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -74,8 +75,6 @@ def mean_confidence(words) -> float | None:
 def read_page(page: Page, *, lang: str, psm: int, source: str | None, preprocess: bool = True,
               timeout: float | None = None) -> PageResult:
     """OCR one image page: preprocess, read, and if the page reads badly check its orientation."""
-    import time
-
     from . import tesseract
     from .preprocess import prepare, turn
 
@@ -117,8 +116,6 @@ def read_page(page: Page, *, lang: str, psm: int, source: str | None, preprocess
 
 def read_missed_lines(image, words, *, lang: str, dpi, timings: dict, **kw) -> list:
     """`words` with the lines Tesseract's segmentation dropped read again (pipeline.ocr.missed)."""
-    import time
-
     from . import missed, tesseract
 
     t = time.perf_counter()

@@ -84,11 +84,12 @@ def merge(first: list, second: list) -> list:
         return first
     lines = line_groups(first)
     middle = lambda g: sum(w.top + w.height / 2 for w in g) / len(g)  # noqa: E731
+    middles = [middle(line) for line in lines]
     after: dict[int, list] = {}            # index of a first-reading line (-1: before all) -> new lines
     for g in sorted(kept, key=middle):
         y = middle(g)
-        above = [k for k, line in enumerate(lines) if middle(line) < y]
-        anchor = max(above, key=lambda k: middle(lines[k])) if above else -1
+        above = [k for k, m in enumerate(middles) if m < y]
+        anchor = max(above, key=middles.__getitem__) if above else -1
         after.setdefault(anchor, []).append(g)
     out: list = []
     number = FIRST_NEW_LINE

@@ -219,7 +219,6 @@ class Engine:
     def _line(self, li: int, line: RawLine, text: str, pieces, chosen) -> RestoredLine:
         """The restored line; `text` is the line as read, its look-alike letters replaced."""
         heading = is_heading(text)
-        confs = line.confidences or []
         tokens, parts, pos = [], [], 0
         for pi, piece in enumerate(pieces):
             if not piece.core:
@@ -229,7 +228,7 @@ class Engine:
             tokens.append(RestoredToken(text=word, original=line.text[piece.start:piece.end],
                                         confidence=round(float(p), 4),
                                         start=piece.start, end=piece.end,
-                                        ocr_confidence=confs[pi] if pi < len(confs) else None))
+                                        ocr_confidence=confs_of(line, pi)))
             parts.append(text[pos:piece.start])
             parts.append(word)
             pos = piece.end
