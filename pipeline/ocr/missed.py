@@ -28,10 +28,9 @@ def letter_centres(gray, word_height: float):
     import cv2
     import numpy as np
 
-    block = max(15, (gray.shape[0] // 40) | 1)
-    ink = cv2.adaptiveThreshold(gray, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
-    _n, _labels, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    stats, centroids = stats[1:], centroids[1:]
+    from .preprocess import ink_components
+
+    stats, centroids = ink_components(gray)
     h = stats[:, cv2.CC_STAT_HEIGHT]
     w = stats[:, cv2.CC_STAT_WIDTH]
     area = stats[:, cv2.CC_STAT_AREA]

@@ -175,6 +175,18 @@ def sauvola(gray, window: int = 31, k: float = 0.2):
     return np.where(g > threshold, 255, 0).astype(np.uint8)
 
 
+def ink_components(gray):
+    """(stats, centroids) of the connected components of the ink, background left out. Ink is
+    what is darker than its neighbourhood (a window of 1/40 of the page height), so shadows and
+    uneven light do not matter."""
+    import cv2
+
+    block = max(15, (gray.shape[0] // 40) | 1)
+    mask = cv2.adaptiveThreshold(gray, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
+    _n, _labels, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return stats[1:], centroids[1:]
+
+
 def components(small):
     """The letters and the marks (diacritics, dots) among the ink components of a small page
     image: ((x, y) of letter centres, (x, y) of mark centres, median letter height), or None
@@ -184,10 +196,7 @@ def components(small):
     import cv2
     import numpy as np
 
-    block = max(15, (small.shape[0] // 40) | 1)
-    mask = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
-    n, _, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    stats, centroids = stats[1:], centroids[1:]
+    stats, centroids = ink_components(small)
     h = stats[:, cv2.CC_STAT_HEIGHT].astype(np.float64)
     w = stats[:, cv2.CC_STAT_WIDTH].astype(np.float64)
     area = stats[:, cv2.CC_STAT_AREA]

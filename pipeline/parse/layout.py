@@ -129,7 +129,7 @@ def mark_furniture(lines: list[Line]) -> None:
 # --------------------------------------------------------------------------- numbering
 
 # Roman numerals as OCR writes them: l, 1, | and ! for I; H for II ("HI." is III); U for II.
-_ROMANISH = re.compile(r"^\s*((?:PHẦN|Phần)\s+)?([IVXLHUl1|!TYiv][IVXLHUl1|!TYivx]{0,4})(\s*[.\-–:)]\s*|\s+)(?=\S)")
+ROMANISH = re.compile(r"^\s*((?:PHẦN|Phần)\s+)?([IVXLHUl1|!TYiv][IVXLHUl1|!TYivx]{0,4})(\s*[.\-–:)]\s*|\s+)(?=\S)")
 _DIGIT_ROMAN = re.compile(r"^[1l|!]+$")
 _UPPER = re.compile(r"^\s*([A-ZĐ])\s*([.\-–)])\s*(?=\S)")
 _DOTTED = re.compile(r"^\s*(\d{1,2}(?:\s?\.\s?\d{1,2})+)\s*[.)]?\s+(?=\S)")
@@ -183,7 +183,7 @@ def read_marker(text: str, *, after_break: bool, expect_roman: int | None = None
     look-alikes made only of digits ("11.") only when `digit_romans` (the document has real
     Roman headings), since "11." is otherwise an ordinary item.
     """
-    m = _ROMANISH.match(text)
+    m = ROMANISH.match(text)
     if m:
         written, sep, rest = m.group(2), m.group(3).strip(), text[m.end():]
         part = bool(m.group(1))
@@ -246,7 +246,7 @@ def has_real_romans(lines: list["Line"]) -> bool:
     capitals numbered with a Roman numeral or a look-alike that is not only digits ("I.",
     "HI.", "1V"); only then may "11." be read as II."""
     for line in lines:
-        m = _ROMANISH.match(line.text)
+        m = ROMANISH.match(line.text)
         if not m or _DIGIT_ROMAN.match(m.group(2)) or not is_upper_text(line.text[m.end():][:40]):
             continue
         if roman_value(m.group(2)) or roman_value(_unconfuse_roman(m.group(2))):

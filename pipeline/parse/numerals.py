@@ -11,7 +11,7 @@ original, so the change shows in `quality` like any other.
 from __future__ import annotations
 
 from ..model import Plan, RestoredText, Section
-from .layout import _ROMANISH, roman_value
+from .layout import ROMANISH, roman_value
 
 
 def _sections(sections: list[Section]):
@@ -30,7 +30,7 @@ def write_back_numerals(restored: RestoredText, plan: Plan) -> int:
         if not 1 <= section.line <= len(restored.lines):
             continue
         line = restored.lines[section.line - 1]
-        m = _ROMANISH.match(line.text)
+        m = ROMANISH.match(line.text)
         if not m or m.group(2) == section.number:
             continue
         written = m.group(2)
