@@ -10,6 +10,7 @@ The CLI builds the same ProcessOptions from its arguments, so the two cannot dri
 """
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,6 +18,9 @@ from pathlib import Path
 from .model import Plan, RawText, RestoredText, Source
 
 FORMATS = ("json", "docx", "txt")
+# What follows an output's name for each format (OUTDIR/<name><suffix>). The batch never gives
+# an input a name whose outputs would land on an input (pipeline.batch.inputs).
+OUTPUT_SUFFIXES = (".json", ".docx", ".txt", ".pdf", ".alto.xml")
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ def write_outputs(result: DocumentResult, outdir: Path, options: ProcessOptions,
     written: dict[str, Path] = {}
     for fmt in options.formats:
         dest = outdir / f"{stem}.{fmt}"
+        refuse_to_overwrite_input(dest, result.path)
         if fmt == "json":
             from .export.json_plan import write_plan_json
             write_plan_json(result.plan, dest)
@@ -107,6 +112,20 @@ def write_outputs(result: DocumentResult, outdir: Path, options: ProcessOptions,
             raise ValueError(f"unknown format {fmt!r}")
         written[fmt] = dest
     return written
+
+
+def refuse_to_overwrite_input(dest: Path, source: Path) -> None:
+    """An output never replaces its own input (`sohoa process d/plan.txt -o d`, or the Python
+    API with outdir = the input's folder): the batch names such outputs apart, and this is the
+    last guard for every caller."""
+    from .errors import OutputError
+    try:
+        same = dest.exists() and os.path.samefile(dest, source)
+    except OSError:
+        same = False
+    if same:
+        raise OutputError(f"the {dest.suffix} output would overwrite the input {source}", path=dest,
+                          hint="write the outputs to another folder with -o (or pass `name=`)")
 
 
 def process(path: str | Path, outdir: str | Path | None = None, **options) -> Plan:

@@ -192,6 +192,57 @@ def test_outputs_inside_the_input_folder_are_not_taken_as_inputs(tmp_path, capsy
     assert len(read_report(out)) == 4 and not (out / "out").exists()
 
 
+def test_a_text_input_inside_outdir_is_never_overwritten_by_its_output(tmp_path, monkeypatch, capsys):
+    """Issue 15, defect 1: `sohoa process d/plan.txt -o d` replaced the user's OCR text with the
+    restored text. Its outputs are now named apart and the input stays byte for byte."""
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "plan.txt").write_bytes(LEGACY)
+    assert main(["process", str(d / "plan.txt"), "-o", str(d)]) == ExitCode.OK
+    assert (d / "plan.txt").read_bytes() == LEGACY
+    restored = (d / "plan-txt.txt").read_text(encoding="utf-8")
+    assert restored != LEGACY.decode("utf-8") and "Kế hoạch" in restored
+    assert read_plan_json(d / "plan-txt.json").source.path.endswith("plan.txt")
+    # rerun: the same name, nothing redone, the input still untouched
+    assert main(["process", str(d / "plan.txt"), "-o", str(d)]) == ExitCode.OK
+    assert "1 skipped" in capsys.readouterr().err
+    assert (d / "plan.txt").read_bytes() == LEGACY and not (d / "plan-txt-txt.txt").exists()
+
+    # `cd archive && sohoa process *.txt -o .`: every input kept, every output beside it
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    originals = {"a.txt": LEGACY, "b.txt": LEGACY.replace(b"2024", b"2025")}
+    for name, data in originals.items():
+        (archive / name).write_bytes(data)
+    monkeypatch.chdir(archive)
+    assert main(["process", "a.txt", "b.txt", "-o", ".", "--formats", "txt,json"]) == ExitCode.OK
+    for name, data in originals.items():
+        assert (archive / name).read_bytes() == data
+    assert (archive / "a-txt.txt").exists() and (archive / "b-txt.json").exists()
+
+
+def test_the_api_refuses_to_write_an_output_over_its_input(tmp_path):
+    from pipeline.api import process
+    from pipeline.errors import OutputError
+
+    (tmp_path / "plan.txt").write_bytes(LEGACY)
+    with pytest.raises(OutputError, match="would overwrite the input"):
+        process(tmp_path / "plan.txt", outdir=tmp_path, formats=("txt",))
+    assert (tmp_path / "plan.txt").read_bytes() == LEGACY
+
+
+def test_a_kept_name_that_would_now_overwrite_an_input_is_renamed(tmp_path):
+    """The manifest gave `notes` to notes.pdf; later notes.txt, itself an input, sits where the
+    .txt output of `notes` would go: notes.pdf gets another name rather than overwrite it."""
+    (tmp_path / "notes.pdf").write_bytes(text_pdf(["KE HOACH"]))
+    (tmp_path / "notes.txt").write_bytes(LEGACY)
+    inputs = expand_inputs([tmp_path / "notes.pdf", tmp_path / "notes.txt"])
+    taken = {"notes": inputs[0].key}
+    names = allot_names(inputs, taken, tmp_path)
+    assert names[inputs[0].key] != "notes" and names[inputs[1].key] != "notes"
+    assert len(set(names.values())) == 2
+
+
 def test_share_jobs_between_files_and_pages():
     assert share_jobs(2, 10) == (2, 1)       # many files: one page at a time in each
     assert share_jobs(4, 1) == (1, 4)        # one multi-page file: its pages in parallel

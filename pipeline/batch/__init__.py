@@ -175,7 +175,7 @@ def run_batch(paths: list[Path], options, *, verbose: bool = False, stream=None,
         remove_partial_files(outdir)
         manifest = Manifest(outdir)
         try:
-            names = allot_names(inputs, manifest.names())
+            names = allot_names(inputs, manifest.names(), outdir)
             manifest.register([(i.key, str(i.path), names[i.key]) for i in inputs])
             fingerprint = options_fingerprint(options)
             todo, skipped, shas = _to_do(inputs, manifest, outdir, fingerprint, options.force)
