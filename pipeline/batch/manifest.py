@@ -6,8 +6,9 @@ of its outputs are on disk, each written atomically. So a run killed at any mome
 SIGKILL) leaves the manifest saying `done` only for inputs whose outputs are complete, and the
 next run redoes the rest.
 
-An input is skipped by a later run when its row is `done`, its content (sha256) and the options
-that shape its outputs are the same, and every output it recorded still exists.
+An input is skipped by a later run when its row is `done`, its content (sha256), the options
+that shape its outputs and the sohoa version and models that made them are the same, and every
+output it recorded still exists.
 """
 from __future__ import annotations
 
@@ -43,13 +44,18 @@ CREATE TABLE IF NOT EXISTS inputs (
     timings         TEXT,                  -- JSON {stage: seconds}
     seconds         REAL,
     started         TEXT,                  -- ISO times of the last attempt
-    finished        TEXT
+    finished        TEXT,
+    sohoa           TEXT,                  -- version of sohoa that made the outputs
+    models          TEXT                   -- checksum of the models it used (pipeline.batch.stamp)
 );
 """
+# Columns added since schema 1 was first written: a manifest without them gets them (NULL, so
+# every input it lists is redone once, which is right: its version is unknown).
+_ADDED_COLUMNS = {"sohoa": "TEXT", "models": "TEXT"}
 
 _COLUMNS = ("key", "path", "name", "status", "sha256", "options", "error", "error_code", "pages", "targets",
             "breakdown", "mean_confidence", "low_confidence", "outputs", "timings", "seconds", "started",
-            "finished")
+            "finished", "sohoa", "models")
 
 
 @dataclass
@@ -73,6 +79,12 @@ class Entry:
     seconds: float | None = None
     started: str | None = None
     finished: str | None = None
+    sohoa: str | None = None
+    models: str | None = None
+
+    def made_by(self, stamp: dict) -> bool:
+        """Whether these outputs were made by the sohoa and models of `stamp` (stamp.build_stamp)."""
+        return self.sohoa == stamp["sohoa"] and self.models == stamp["models"]
 
     def outputs_present(self, outdir: Path) -> bool:
         return bool(self.outputs) and all((outdir / rel).is_file() for rel in self.outputs.values())
@@ -91,6 +103,10 @@ class Manifest:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")   # WAL + NORMAL: a killed process loses nothing committed
             self.db.executescript(_SCHEMA)
+            have = {row[1] for row in self.db.execute("PRAGMA table_info(inputs)")}
+            for column, kind in _ADDED_COLUMNS.items():
+                if column not in have:
+                    self.db.execute(f"ALTER TABLE inputs ADD COLUMN {column} {kind}")
             row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
                 self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))

@@ -23,7 +23,11 @@ MIN_DPI, MAX_DPI = 150, 400
 MIN_TEXT_LAYER_LETTERS = 40
 
 
-def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None) -> list[Page]:
+def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None,
+              page_range: tuple[int, int] | None = None) -> list[Page]:
+    """Every page as a Page; with `page_range` = (first, last), 1-based and inclusive, only those
+    pages (the others are not rendered, and do not count towards the document's pixel limit,
+    which bounds what one process holds)."""
     import pypdfium2 as pdfium
 
     if not data.lstrip()[:5] == b"%PDF-":
@@ -42,7 +46,8 @@ def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None) -> list
     pages: list[Page] = []
     total = 0
     try:
-        for i in range(len(pdf)):
+        first, last = page_range or (1, len(pdf))
+        for i in range(first - 1, min(last, len(pdf))):
             page = pdf[i]
             text = _text_layer(page)
             if text is not None:
@@ -71,9 +76,22 @@ def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None) -> list
                               hint="re-export it, or repair it with `qpdf in.pdf out.pdf`") from None
     finally:
         pdf.close()
-    if not pages:
+    if not pages and page_range is None:
         raise CorruptPdfError("has no pages", path=path)
     return pages
+
+
+def pdf_page_count(data: bytes) -> int:
+    """How many pages the PDF has, without reading them; 1 when it cannot tell."""
+    import pypdfium2 as pdfium
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception:   # noqa: BLE001 (reading it for real reports the fault)
+        return 1
+    try:
+        return max(1, len(pdf))
+    finally:
+        pdf.close()
 
 
 def scan_dpi(page, pdfium) -> int | None:

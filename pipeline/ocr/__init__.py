@@ -139,6 +139,18 @@ def recognise(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAUL
 
     `details`, when given a list, receives one PageResult per image page (orientation, skew,
     timings)."""
+    pages, engine = read_pages(document, lang=lang, psm=psm, jobs=jobs, preprocess=preprocess,
+                               timeout=timeout, details=details)
+    return join_pages(pages, engine=engine, lang=lang)
+
+
+def read_pages(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAULT_PSM, jobs: int | None = 1,
+               preprocess: bool = True, timeout: float | None = None,
+               details: list | None = None) -> tuple[list[tuple[int, list[RawLine]]], str | None]:
+    """([(page number, its lines)] in page order, the OCR engine or None when no page was an
+    image): `recognise` without the joining, so that the pages of one document can be read in
+    parts (a cluster's workers each read a page range) and joined by `join_pages` exactly as
+    one reading joins them."""
     image_pages = [p for p in document.pages if p.image is not None]
     engine = None
     results: dict[int, PageResult] = {}
@@ -169,15 +181,23 @@ def recognise(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAUL
                     pool.shutdown(wait=True, cancel_futures=True)
                     raise
 
-    lines: list[RawLine] = []
+    pages: list[tuple[int, list[RawLine]]] = []
     for page in document.pages:
-        if lines:
-            lines.append(RawLine(text="", page=page.number, confidences=[]))
         if page.image is None:
-            lines.extend(RawLine(text=t, page=page.number) for t in (page.text or "").split("\n"))
+            pages.append((page.number, [RawLine(text=t, page=page.number) for t in (page.text or "").split("\n")]))
             continue
         result = results[page.number]
-        lines.extend(result.lines)
+        pages.append((page.number, result.lines))
         if details is not None:
             details.append(result)
+    return pages, engine
+
+
+def join_pages(pages: list[tuple[int, list[RawLine]]], *, engine: str | None, lang: str) -> RawText:
+    """One RawText from each page's lines, in page order, with a blank line between pages."""
+    lines: list[RawLine] = []
+    for number, page_lines in pages:
+        if lines:
+            lines.append(RawLine(text="", page=number, confidences=[]))
+        lines.extend(page_lines)
     return RawText(lines=lines, ocr_engine=engine, ocr_lang=lang if engine else None)
