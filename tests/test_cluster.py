@@ -256,15 +256,17 @@ def client(cluster):
 
 
 @pytest.mark.slow
-def test_the_cluster_writes_what_a_local_run_writes(cluster, tmp_path):
+def test_the_cluster_writes_what_a_local_run_writes(cluster, tmp_path, monkeypatch):
     """Plans, texts and documents equal to a local run's; the two 3-page documents are read in
-    parts of one page by both workers and joined."""
+    parts of one page by both workers and joined. Paths are relative, as users give them: the
+    workers have working folders of their own, the plans record the paths as given."""
     src = tmp_path / "in"
     mixed_inputs(src)
     local, remote = tmp_path / "local", tmp_path / "remote"
-    assert main(["process", str(src), "-o", str(local), "--jobs", "2"]) == ExitCode.OK
-    r = subprocess.run([*SOHOA, "process", str(src), "-o", str(remote), "--scheduler", cluster.address,
-                        "--pages-per-task", "1"], env=ENV, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    monkeypatch.chdir(tmp_path)
+    assert main(["process", "in", "-o", "local", "--jobs", "2"]) == ExitCode.OK
+    r = subprocess.run([*SOHOA, "process", "in", "-o", "remote", "--scheduler", cluster.address,
+                        "--pages-per-task", "1"], env=ENV, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert r.returncode == ExitCode.OK, r.stderr
     assert "4 done, 0 skipped (unchanged), 0 failed" in r.stderr and "(2 workers)" in r.stderr
     names = ["plan", "b/plan", "layer", "scan"]
@@ -275,7 +277,8 @@ def test_the_cluster_writes_what_a_local_run_writes(cluster, tmp_path):
         assert plan_r == plan_l, name
         assert (remote / f"{name}.txt").read_bytes() == (local / f"{name}.txt").read_bytes(), name
         assert docx_body(remote / f"{name}.docx") == docx_body(local / f"{name}.docx"), name
-    assert json.loads((remote / "scan.json").read_text(encoding="utf-8"))["source"]["pages"] == 3
+    scan = json.loads((remote / "scan.json").read_text(encoding="utf-8"))["source"]
+    assert scan["pages"] == 3 and scan["path"] == "in/scan.tif"
     assert "Tổng đàn lợn" in (remote / "scan.txt").read_text(encoding="utf-8")
     rows = {Path(k).name + ("/b" if "/b/" in k else ""): r for k, r in manifest_rows(remote).items()}
     assert rows["scan.tif"]["pages"] == 3 and rows["layer.pdf"]["pages"] == 3
@@ -382,6 +385,18 @@ def test_ctrl_c_cancels_the_documents_left_and_leaves_nothing_half_written(clust
     assert r.returncode == ExitCode.OK, r.stderr
     assert f"{6 - done} done, {done} skipped" in r.stderr
     assert not list(out.rglob("*.part"))
+
+
+@pytest.mark.slow
+def test_workers_of_another_sohoa_are_refused_before_anything_is_sent(cluster, client, tmp_path, monkeypatch):
+    from pipeline.batch import cluster as cluster_module, stamp
+    newer = {"sohoa": "9.9.9", "models": "f" * 64}
+    monkeypatch.setattr(stamp, "build_stamp", lambda: newer)      # this client, upgraded
+    with pytest.raises(cluster_module.ClusterWorkersError) as caught:
+        with cluster_module.connect(cluster.address, outdir=tmp_path):
+            pass
+    assert caught.value.exit_code == ExitCode.MISSING_DEPENDENCY
+    assert "[E212] the worker tcp://127.0.0.1:" in caught.value.render() and "this client sohoa 9.9.9" in caught.value.render()
 
 
 @pytest.mark.slow
