@@ -400,17 +400,22 @@ def test_workers_of_another_sohoa_are_refused_before_anything_is_sent(cluster, c
 
 
 @pytest.mark.slow
-def test_workers_load_the_models_once_each_also_workers_that_join_later(cluster, client):
+def test_workers_load_the_models_once_each_also_workers_that_join_later(cluster, client, tmp_path):
+    from pipeline.batch.cluster import connect
     def loaded():
         from pipeline.parse.assignments import pipeline
         from pipeline.restore import engine
-        return {"engine": id(engine._engines.get("new")), "spacy_builds": pipeline.cache_info().misses}
+        loaded_engine = engine._engines.get("new")
+        return {"engine": id(loaded_engine) if loaded_engine is not None else None,
+                "spacy_builds": pipeline.cache_info().misses}
 
+    with connect(cluster.address, outdir=tmp_path):      # as a run starts: nothing processed here
+        pass
     first = client.run(loaded)
-    assert all(v["engine"] != id(None) and v["spacy_builds"] == 1 for v in first.values()), first
+    assert all(v["engine"] is not None and v["spacy_builds"] == 1 for v in first.values()), first
     cluster.add_worker()                       # a worker that has read nothing yet
     client.wait_for_workers(len(first) + 1, timeout=60)
-    wait_for(lambda: all(v["spacy_builds"] == 1 for v in client.run(loaded).values()), 30,
+    wait_for(lambda: all(v["engine"] is not None and v["spacy_builds"] == 1 for v in client.run(loaded).values()), 30,
              "the new worker to warm up")
     later = client.run(loaded)
     assert {w: later[w] for w in first if w in later} == {w: first[w] for w in first if w in later}
