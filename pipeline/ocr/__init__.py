@@ -190,13 +190,14 @@ def recognise(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAUL
             if page.layer is not None:
                 lines.extend(layer_lines(page))
                 pages.append(PageInfo(number=page.number, read="layer", width=page.width,
-                                      height=page.height, dpi=page.dpi))
+                                      height=page.height, dpi=page.dpi, why=page.why))
             else:
                 lines.extend(RawLine(text=t, page=page.number) for t in (page.text or "").split("\n"))
-                pages.append(PageInfo(number=page.number, read="text"))
+                pages.append(PageInfo(number=page.number, read="text", why=page.why))
             continue
         result = results[page.number]
         lines.extend(result.lines)
+        result.info.why = page.why
         pages.append(result.info)
         if details is not None:
             details.append(result)
