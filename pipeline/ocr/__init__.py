@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import time
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import Document, Page, RawLine, RawText
 
@@ -170,14 +170,19 @@ def recognise(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAUL
                     raise
 
     lines: list[RawLine] = []
+    tables = []
     for page in document.pages:
         if lines:
             lines.append(RawLine(text="", page=page.number, confidences=[]))
         if page.image is None:
-            lines.extend(RawLine(text=t, page=page.number) for t in (page.text or "").split("\n"))
+            offset = len(lines)
+            lines.extend(RawLine(text=t, page=page.number, style=page.styles.get(k + 1))
+                         for k, t in enumerate((page.text or "").split("\n")))
+            # a page's tables name their first row's line within the page: renumber them
+            tables.extend(replace(t, line=offset + t.line) for t in page.tables if t.line)
             continue
         result = results[page.number]
         lines.extend(result.lines)
         if details is not None:
             details.append(result)
-    return RawText(lines=lines, ocr_engine=engine, ocr_lang=lang if engine else None)
+    return RawText(lines=lines, ocr_engine=engine, ocr_lang=lang if engine else None, tables=tables)
