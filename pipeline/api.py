@@ -78,7 +78,8 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
     restored = restore_text(raw, style=options.tone_style)
     lap("restore")
     source = Source(path=str(path), sha256=document.sha256, kind=document.kind, pages=len(document.pages),
-                    ocr={"engine": raw.ocr_engine, "lang": raw.ocr_lang} if raw.ocr_engine else None)
+                    ocr={"engine": raw.ocr_engine, "lang": raw.ocr_lang} if raw.ocr_engine else None,
+                    reading=[page.reading() for page in raw.pages])
     plan = parse_plan(restored, source)
     write_back_numerals(restored, plan)       # "HI. NHIỆM VỤ" -> "III.", as the plan reads it
     plan.quality = quality_of(restored)

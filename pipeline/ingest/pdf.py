@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import CorruptPdfError, EncryptedPdfError, ImageTooLargeError, NotAPdfError
-from ..model import Page
+from ..model import Box, LayerWord, Page
 from .image import MAX_DOCUMENT_PIXELS, MAX_PAGE_PIXELS, TOO_LARGE_HINT, colour_to_gray
 
 DEFAULT_DPI = 300
@@ -44,12 +44,13 @@ def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None) -> list
     try:
         for i in range(len(pdf)):
             page = pdf[i]
-            text = _text_layer(page)
-            if text is not None:
-                pages.append(Page(number=i + 1, text=text))
-                continue
             w_pt, h_pt = page.get_size()
             dpi = scan_dpi(page, pdfium) or DEFAULT_DPI
+            text, layer = text_layer(page, dpi)
+            if text is not None:
+                pages.append(Page(number=i + 1, text=text, layer=layer, dpi=dpi,
+                                  width=round(w_pt * dpi / 72), height=round(h_pt * dpi / 72)))
+                continue
             # A large-format page (A2, A0) is rendered at a lower resolution to stay within the
             # page limit; one that would need less than MIN_DPI is not a document page.
             fit = int((limit / max(w_pt * h_pt / 72 / 72, 1e-6)) ** 0.5)
@@ -110,14 +111,67 @@ def render_gray(page, scale: float):
     return colour_to_gray(arr[..., :3])
 
 
-def _text_layer(page) -> str | None:
+def text_layer(page, dpi: float) -> tuple[str | None, list[LayerWord] | None]:
+    """The page's text layer, and its words with their boxes in pixels of the page at `dpi`
+    (the frame its rendering has), or (None, None) when it has no real text layer."""
+    import unicodedata
+
     textpage = page.get_textpage()
     try:
-        text = textpage.get_text_range()
+        count = textpage.count_chars()
+        full = textpage.get_text_range()
+        text = full.replace("\r\n", "\n").replace("\r", "\n")
+        if sum(ch.isalpha() for ch in text) < MIN_TEXT_LAYER_LETTERS:
+            return None, None
+        # one UTF-16 unit per character index, which holds unless the layer has characters
+        # beyond the BMP; then read them one by one
+        chars = full if len(full) == count else [textpage.get_text_range(i, 1) for i in range(count)]
+        to_px = layer_transform(page, dpi)
+        words: list[LayerWord] = []
+        line = 0
+        current: list[tuple[str, tuple]] = []
+
+        def flush():
+            if current:
+                word = unicodedata.normalize("NFC", "".join(c for c, _ in current))
+                boxes = [b for _, b in current if b[2] > b[0] or b[3] > b[1]] or [current[0][1]]
+                x0 = min(b[0] for b in boxes); x1 = max(b[2] for b in boxes)
+                y0 = min(b[1] for b in boxes); y1 = max(b[3] for b in boxes)
+                words.append(LayerWord(text=word, box=to_px(x0, y0, x1, y1), line=line))
+                current.clear()
+
+        for i, ch in enumerate(chars):
+            if ch == "\n" or ch == "\r":
+                flush()
+                if ch == "\n" or (i + 1 < len(chars) and chars[i + 1] != "\n"):
+                    line += 1
+            elif ch.isspace():
+                flush()
+            else:
+                current.append((ch, textpage.get_charbox(i)))
+        flush()
     finally:
         textpage.close()
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if sum(ch.isalpha() for ch in text) < MIN_TEXT_LAYER_LETTERS:
-        return None
-    import unicodedata
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", text), words
+
+
+def layer_transform(page, dpi: float):
+    """(left, bottom, right, top) in PDF user space -> Box in pixels of the page as rendered at
+    `dpi`: origin at the crop box's top-left, y down, the page's /Rotate applied."""
+    from ..ocr.geometry import quarter_turn
+
+    left, bottom, right, top = page.get_cropbox()
+    k = dpi / 72.0
+    w_px, h_px = (right - left) * k, (top - bottom) * k
+    turn = quarter_turn((page.get_rotation() // 90) % 4, w_px, h_px)
+    W, H = (h_px, w_px) if page.get_rotation() % 180 else (w_px, h_px)
+
+    def to_px(x0, y0, x1, y1) -> Box:
+        xs, ys = [], []
+        for x, y in ((x0, y0), (x1, y1), (x0, y1), (x1, y0)):
+            px, py = (x - left) * k, (top - y) * k
+            xs.append(turn[0, 0] * px + turn[0, 1] * py + turn[0, 2])
+            ys.append(turn[1, 0] * px + turn[1, 1] * py + turn[1, 2])
+        return Box(max(0, int(min(xs))), max(0, int(min(ys))),
+                   min(round(W), int(-(-max(xs) // 1))), min(round(H), int(-(-max(ys) // 1))))
+    return to_px
