@@ -33,6 +33,7 @@ class ProcessOptions:
     review: bool = False                    # DOCX highlights low-confidence changes
     jobs: int = 1                           # worker processes (batch) / pages in parallel
     force: bool = False                     # redo inputs the manifest says are done
+    text_layer: str = "auto"                # PDF text layers: auto, use, redo (pipeline.ingest.layer)
     scheduler: str | None = None            # a Dask scheduler (tcp://HOST:PORT): the batch runs on its cluster
     pages_per_task: int = 10                # on a cluster, a longer document is read in parts of this many pages
 
@@ -61,14 +62,20 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
 
     path = Path(path)
     t = time.perf_counter()
-    document = load_document(path)
+    document = load_document(path, text_layer=options.text_layer)
     t1 = time.perf_counter()
     raw = recognise(document, lang=options.lang, psm=options.psm, jobs=options.jobs)
     t2 = time.perf_counter()
-    source = Source(path=str(path), sha256=document.sha256, kind=document.kind, pages=len(document.pages),
-                    ocr={"engine": raw.ocr_engine, "lang": raw.ocr_lang} if raw.ocr_engine else None)
+    source = source_of(str(path), document.sha256, document.kind, len(document.pages), raw)
     return finish_document(path, raw, source, options,
                            timings={"ingest": round(t1 - t, 4), "ocr": round(t2 - t1, 4)})
+
+
+def source_of(path: str, sha256: str, kind: str, pages: int, raw: RawText) -> Source:
+    """The plan's `source`, once the document's text has been read."""
+    return Source(path=path, sha256=sha256, kind=kind, pages=pages,
+                  ocr={"engine": raw.ocr_engine, "lang": raw.ocr_lang} if raw.ocr_engine else None,
+                  reading=[page.reading() for page in raw.pages])
 
 
 def finish_document(path: Path, raw: RawText, source: Source, options: ProcessOptions, *,

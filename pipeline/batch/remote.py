@@ -37,7 +37,7 @@ class Part:
     kind: str | None = None
     page_count: int = 0
     engine: str | None = None
-    pages: list = field(default_factory=list)       # [(page number, [RawLine])]
+    pages: list = field(default_factory=list)       # [ocr.PageReading]
     timings: dict = field(default_factory=dict)
     started: float = 0.0
     seconds: float = 0.0
@@ -99,7 +99,7 @@ def read_part(path: str, given: str, first: int, last: int, options, client_sees
         part.failure = missing
         return part
     try:
-        document = load_document(path, page_range=(first, last))
+        document = load_document(path, text_layer=options.text_layer, page_range=(first, last))
         t1 = time.perf_counter()
         part.pages, part.engine = read_pages(document, lang=options.lang, psm=options.psm, jobs=options.jobs)
         part.timings = {"ingest": t1 - t0, "ocr": time.perf_counter() - t1}
@@ -114,8 +114,7 @@ def join_parts(path: str, given: str, name: str, outdir: str, options, *parts: P
     """The outcome of a document read in parts: its outputs written from the joined pages, or
     the failure of its first part that failed (the error a local run, reading pages in order,
     would have met first)."""
-    from ..api import finish_document
-    from ..model import Source
+    from ..api import finish_document, source_of
     from ..ocr import join_pages
     from .stamp import build_stamp
 
@@ -133,13 +132,12 @@ def join_parts(path: str, given: str, name: str, outdir: str, options, *parts: P
         first = parts[0]
         pages = [page for part in parts for page in part.pages]
         if (any(p.sha256 != first.sha256 or p.page_count != first.page_count for p in parts)
-                or [number for number, _ in pages] != list(range(1, first.page_count + 1))):
+                or [page.number for page in pages] != list(range(1, first.page_count + 1))):
             raise InputFileError("changed while it was being read (its parts disagree)", path=given,
                                  hint="run sohoa again once the file is no longer being written")
         engine = next((p.engine for p in parts if p.engine), None)
         raw = join_pages(pages, engine=engine, lang=options.lang)
-        source = Source(path=given, sha256=first.sha256, kind=first.kind, pages=first.page_count,
-                        ocr={"engine": raw.ocr_engine, "lang": raw.ocr_lang} if raw.ocr_engine else None)
+        source = source_of(given, first.sha256, first.kind, first.page_count, raw)
         timings = {stage: round(sum(p.timings.get(stage, 0.0) for p in parts), 4) for stage in ("ingest", "ocr")}
         return finish_document(Path(path), raw, source, options.with_(outdir=None), timings=timings)
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 import os
 import time
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from ..model import Document, Page, RawLine, RawText
+from ..model import Box, Document, Page, PageInfo, RawLine, RawText
+from .geometry import ReadFrame
 
 DEFAULT_LANG = "vie"
 DEFAULT_PSM = 3
@@ -37,26 +38,32 @@ class PageResult:
     scale: float = 1.0
     mean_confidence: float | None = None
     timings: dict = field(default_factory=dict)
+    info: PageInfo | None = None     # the upright frame the lines' boxes are in
 
 
-def words_to_lines(words, page_number: int) -> list[RawLine]:
+def words_to_lines(words, page_number: int, frame: ReadFrame | None = None) -> list[RawLine]:
     """Group Tesseract words into lines, with a blank line between paragraphs.
-    Each line's confidences has one entry per whitespace-separated word of its text."""
+    Each line's confidences and boxes have one entry per whitespace-separated word of its text;
+    the boxes are in the upright page frame that `frame` maps to (None: as Tesseract gave them)."""
     lines: list[RawLine] = []
     key_prev = None
     current: list = []
+    rects = [(w.left, w.top, w.width, w.height) for w in words]
+    boxes = frame.boxes(rects) if frame is not None else [Box(x, y, x + w, y + h) for x, y, w, h in rects]
+    box_of = {id(w): b for w, b in zip(words, boxes)}
 
     def flush():
         if current:
             lines.append(RawLine(text=" ".join(w.text for w in current), page=page_number,
-                                 confidences=[w.conf for w in current]))
+                                 confidences=[w.conf for w in current],
+                                 boxes=[box_of[id(w)] for w in current], block=current[0].block))
 
     for w in words:
         key = (w.block, w.par, w.line)
         if key != key_prev:
             flush()
             if key_prev is not None and key[:2] != key_prev[:2]:
-                lines.append(RawLine(text="", page=page_number, confidences=[]))
+                lines.append(RawLine(text="", page=page_number, confidences=[], boxes=[]))
             current = []
             key_prev = key
         current.append(w)
@@ -84,9 +91,10 @@ def read_page(page: Page, *, lang: str, psm: int, source: str | None, preprocess
     t0 = time.perf_counter()
     if preprocess:
         prep = prepare(page.image, page.dpi)
-        image, dpi, turned = prep.image, prep.dpi, prep.turned
+        image, dpi, turned, frame = prep.image, prep.dpi, prep.turned, prep.frame
     else:
         image, dpi, turned, prep = page.image, page.dpi, 0, None
+        frame = ReadFrame(image.shape[1], image.shape[0])
         if image.ndim == 3:
             import cv2
             image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
@@ -106,12 +114,16 @@ def read_page(page: Page, *, lang: str, psm: int, source: str | None, preprocess
             conf2 = mean_confidence(words2)
             if conf2 is not None and (conf is None or conf2 > conf):
                 words, conf, turned, image = words2, conf2, (turned + osd.rotate) % 360, image2
+                frame.turn(osd.rotate)
         timings["orientation"] = time.perf_counter() - t2
     if psm in AUTO_SEGMENTATION and words:
         words = read_missed_lines(image, words, lang=lang, dpi=dpi, timings=timings, **kw)
-    return PageResult(lines=words_to_lines(words, page.number), turned=turned,
+    width, height = frame.upright_size
+    info = PageInfo(number=page.number, read="ocr", width=width, height=height,
+                    dpi=page.dpi, rotation=frame.rotation)
+    return PageResult(lines=words_to_lines(words, page.number, frame), turned=turned,
                       skew=prep.skew if prep else 0.0, scale=prep.scale if prep else 1.0,
-                      mean_confidence=conf, timings=timings)
+                      mean_confidence=conf, timings=timings, info=info)
 
 
 def read_missed_lines(image, words, *, lang: str, dpi, timings: dict, **kw) -> list:
@@ -144,11 +156,21 @@ def recognise(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAUL
     return join_pages(pages, engine=engine, lang=lang)
 
 
+@dataclass
+class PageReading:
+    """One page as read: its lines, what was read (PageInfo), its tables (`line` counts within
+    this page's lines). What a cluster's worker returns for each page of its part."""
+    number: int
+    lines: list[RawLine]
+    info: PageInfo
+    tables: list = field(default_factory=list)
+
+
 def read_pages(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAULT_PSM, jobs: int | None = 1,
                preprocess: bool = True, timeout: float | None = None,
-               details: list | None = None) -> tuple[list[tuple[int, list[RawLine]]], str | None]:
-    """([(page number, its lines)] in page order, the OCR engine or None when no page was an
-    image): `recognise` without the joining, so that the pages of one document can be read in
+               details: list | None = None) -> tuple[list[PageReading], str | None]:
+    """(each page of the document as read, in page order; the OCR engine, None when no page was
+    an image): `recognise` without the joining, so that the pages of one document can be read in
     parts (a cluster's workers each read a page range) and joined by `join_pages` exactly as
     one reading joins them."""
     image_pages = [p for p in document.pages if p.image is not None]
@@ -181,23 +203,50 @@ def read_pages(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAU
                     pool.shutdown(wait=True, cancel_futures=True)
                     raise
 
-    pages: list[tuple[int, list[RawLine]]] = []
+    readings: list[PageReading] = []
     for page in document.pages:
         if page.image is None:
-            pages.append((page.number, [RawLine(text=t, page=page.number) for t in (page.text or "").split("\n")]))
+            if page.layer is not None:
+                lines = layer_lines(page)
+                info = PageInfo(number=page.number, read="layer", width=page.width,
+                                height=page.height, dpi=page.dpi, why=page.why)
+            else:
+                lines = [RawLine(text=t, page=page.number, style=page.styles.get(k + 1))
+                         for k, t in enumerate((page.text or "").split("\n"))]
+                info = PageInfo(number=page.number, read="text", why=page.why)
+            readings.append(PageReading(page.number, lines, info, [t for t in page.tables if t.line]))
             continue
         result = results[page.number]
-        pages.append((page.number, result.lines))
+        result.info.why = page.why
+        readings.append(PageReading(page.number, result.lines, result.info))
         if details is not None:
             details.append(result)
-    return pages, engine
+    return readings, engine
 
 
-def join_pages(pages: list[tuple[int, list[RawLine]]], *, engine: str | None, lang: str) -> RawText:
-    """One RawText from each page's lines, in page order, with a blank line between pages."""
+def join_pages(pages: list[PageReading], *, engine: str | None, lang: str) -> RawText:
+    """One RawText from its pages as read, in page order: a blank line between pages, each
+    page's tables renumbered to count lines within the whole text."""
     lines: list[RawLine] = []
-    for number, page_lines in pages:
+    tables = []
+    for page in pages:
         if lines:
-            lines.append(RawLine(text="", page=number, confidences=[]))
-        lines.extend(page_lines)
-    return RawText(lines=lines, ocr_engine=engine, ocr_lang=lang if engine else None)
+            lines.append(RawLine(text="", page=page.number, confidences=[]))
+        offset = len(lines)
+        lines.extend(page.lines)
+        tables.extend(replace(t, line=offset + t.line) for t in page.tables)
+    return RawText(lines=lines, ocr_engine=engine, ocr_lang=lang if engine else None,
+                   pages=[page.info for page in pages], tables=tables)
+
+
+def layer_lines(page: Page) -> list[RawLine]:
+    """The lines of a PDF text layer as its text has them, each word with its box
+    (pipeline.ingest.pdf made them)."""
+    count = len((page.text or "").split("\n"))
+    by_line: list[list] = [[] for _ in range(count)]
+    for word in page.layer or []:
+        if 0 <= word.line < count:
+            by_line[word.line].append(word)
+    return [RawLine(text=" ".join(w.text for w in words), page=page.number,
+                    boxes=[w.box for w in words], block=words[0].block if words else None)
+            for words in by_line]

@@ -186,22 +186,24 @@ class Engine:
                     if piece.core and is_marker(pieces_of[li], pi):
                         slots.append(self._fixed_id(self.lm.num if piece.core.isdigit() else self.lm.code))
                     elif piece.core:
-                        conf = confs_of(lines[li], pi) if kind == "vie" else None
+                        conf = confs_of(lines[li], piece.word) if kind == "vie" else None
                         slots.append(self._word_slot(piece.core, kind, settings, (li, pi), conf))
                     for t in punct_tokens(piece.suffix):
                         slots.append(self._fixed(t))
             slots.append(eos)
-        choice, conf = decode(self.lm, [s.ids for s in slots], [s.ch for s in slots], settings.weights)
+        runners_up: list = []
+        choice, conf = decode(self.lm, [s.ids for s in slots], [s.ch for s in slots], settings.weights, runners_up)
         chosen = {}
-        for s, c, p in zip(slots, choice, conf):
+        for s, c, p, alts in zip(slots, choice, conf, runners_up):
             if s.where is not None:
                 li, pi = s.where
                 # a number read as a word (6 -> ở) only when the decoder is sure
                 if s.outs[c] is not None and pieces_of[li][pi].core.isdigit() and p < NUMBER_AS_WORD_MIN:
+                    alts = [(c, p)] + [(k, q) for k, q in alts if s.outs[k] is not None]
                     c, p = s.outs.index(None), 1.0 - p
-                chosen[s.where] = (s.outs[c], p)
+                chosen[s.where] = (s.outs[c], p, [(s.outs[k], q) for k, q in alts if k != c])
         out_lines = [self._line(li, line, texts[li], pieces_of[li], chosen) for li, line in enumerate(lines)]
-        return RestoredText(lines=out_lines, condition=condition)
+        return RestoredText(lines=out_lines, condition=condition, pages=list(raw.pages))
 
     # ------------------------------------------------------------------ internals
     @staticmethod
@@ -217,23 +219,33 @@ class Engine:
             yield para
 
     def _line(self, li: int, line: RawLine, text: str, pieces, chosen) -> RestoredLine:
-        """The restored line; `text` is the line as read, its look-alike letters replaced."""
+        """The restored line; `text` is the line as read, its look-alike letters replaced. Each
+        token gets its word's box (its share of it, for a word restored in parts)."""
         heading = is_heading(text)
         tokens, parts, pos = [], [], 0
+        word_lengths = [len(w) for w in line.text.split()] if line.boxes else None
         for pi, piece in enumerate(pieces):
             if not piece.core:
                 continue
-            out, p = chosen.get((li, pi), (None, 1.0))
+            out, p, alts = chosen.get((li, pi), (None, 1.0, []))
             word = piece.core if out is None else self._render(piece.core, out, heading)
+            alternatives = []
+            for alt, q in alts:
+                shown = piece.core if alt is None else self._render(piece.core, alt, heading)
+                if shown != word and all(shown != a for a, _ in alternatives):
+                    alternatives.append((shown, q))
             tokens.append(RestoredToken(text=word, original=line.text[piece.start:piece.end],
                                         confidence=round(float(p), 4),
                                         start=piece.start, end=piece.end,
-                                        ocr_confidence=confs_of(line, pi)))
+                                        ocr_confidence=confs_of(line, piece.word),
+                                        box=box_of(line, word_lengths, piece),
+                                        alternatives=alternatives))
             parts.append(text[pos:piece.start])
             parts.append(word)
             pos = piece.end
         parts.append(text[pos:])
-        return RestoredLine(text="".join(parts), original=line.text, tokens=tokens, page=line.page)
+        return RestoredLine(text="".join(parts), original=line.text, tokens=tokens, page=line.page,
+                            boxes=line.boxes, block=line.block)
 
     def _render(self, original: str, word: str, heading: bool) -> str:
         if isinstance(word, Literal):
@@ -344,9 +356,19 @@ class Engine:
 _UPPER_RUN = re.compile(r"(?<![^\W\d_])[A-Z]{2,8}(?![^\W\d_])")
 
 
-def confs_of(line: RawLine, pi: int):
-    if line.confidences and pi < len(line.confidences):
-        return line.confidences[pi]
+def box_of(line: RawLine, word_lengths: list[int] | None, piece):
+    """The box of the piece's characters within its word's box, or None without geometry."""
+    wi = piece.word
+    if not word_lengths or wi >= len(line.boxes) or line.boxes[wi] is None:
+        return None
+    return line.boxes[wi].part(piece.start - piece.word_start, piece.end - piece.word_start,
+                               word_lengths[wi] if wi < len(word_lengths) else 0)
+
+
+def confs_of(line: RawLine, wi: int):
+    """The OCR confidence of the line's word `wi` (a whitespace-separated word), when known."""
+    if line.confidences and wi < len(line.confidences):
+        return line.confidences[wi]
     return None
 
 
