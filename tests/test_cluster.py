@@ -144,6 +144,23 @@ def test_a_document_read_in_page_ranges_joins_to_the_text_of_one_reading(tmp_pat
     assert join_pages(pages, engine=None, lang="vie") == whole
 
 
+@pytest.mark.slow
+def test_a_part_of_a_scan_carries_its_text_not_its_page_images(tmp_path):
+    """What a worker sends on for a part of a long document is its pages' lines: kilobytes, where
+    the page images are megabytes. (The client receives only outcomes: the join is on a worker.)"""
+    import pickle
+
+    from pipeline.batch.remote import read_part
+    from pipeline.ingest import load_document
+    path = tmp_path / "scan.tif"
+    scanned_tiff(path)
+    part = read_part(str(path), "scan.tif", 2, 3, ProcessOptions(outdir=None), client_sees=True)
+    assert part.failure is None and [p.number for p in part.pages] == [2, 3] and part.page_count == 3
+    assert "NHIỆM VỤ" in " ".join(line.text for line in part.pages[0].lines)
+    images = sum(p.image.nbytes for p in load_document(path, page_range=(2, 3)).pages)
+    assert len(pickle.dumps(part)) * 100 < images          # ~7 KB against ~2 MB
+
+
 def test_page_ranges_are_even_and_cover_the_document():
     from pipeline.batch.remote import split_pages
     assert split_pages(23, 10) == [(1, 8), (9, 16), (17, 23)]
