@@ -5,7 +5,7 @@ software makes them: Tesseract's own PDF renderer lays its reading (English mode
 layer; Vietnamese model: a good one) under the page image."""
 from __future__ import annotations
 
-import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -72,7 +72,7 @@ def scans(tmp_path_factory):
     Image.open(png).convert("L").save(folder / "image-only.pdf", resolution=300)
     for lang in ("eng", "vie"):
         subprocess.run(["tesseract", str(png), str(folder / f"layer-{lang}"), "-l", lang, "pdf"],
-                       check=True, capture_output=True, env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"})
+                       check=True, capture_output=True, env=dict(os.environ, OMP_THREAD_LIMIT="1"))
     return folder
 
 
