@@ -217,6 +217,10 @@ def read_pages(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAU
             readings.append(PageReading(page.number, lines, info, [t for t in page.tables if t.line]))
             continue
         result = results[page.number]
+        if page.layer:
+            # an old text layer over the scan: a second reading of each word (pipeline.ocr.fusion)
+            from .fusion import attach_second_readings
+            attach_second_readings(result.lines, page.layer, result.info, page.image.shape[1], page.image.shape[0])
         result.info.why = page.why
         readings.append(PageReading(page.number, result.lines, result.info))
         if details is not None:
