@@ -178,8 +178,10 @@ def group4(img) -> PageImage:
     if len(offsets) != 1:
         raise ValueError("the Group 4 encoder wrote several strips")
     offset, count = offsets[0], counts[0]
-    # Pillow writes bilevel images BlackIsZero (photometric 1): a 0 bit is black
-    black_is_1 = tiff.tag_v2.get(262, 1) == 0
+    # The fax code's "white" runs are the 0 bits. Pillow writes bilevel images BlackIsZero
+    # (photometric 1), where the 0 bits are black: the decoder must then make "white" runs 0
+    # (black in DeviceGray), which is what /BlackIs1 true asks.
+    black_is_1 = tiff.tag_v2.get(262, 1) == 1
     raw = buf.getvalue()[offset:offset + count]
     return PageImage(data=raw, width=img.width, height=img.height, bits=1, filter="CCITTFaxDecode",
                      colour_space="DeviceGray",
