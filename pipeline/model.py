@@ -236,6 +236,10 @@ class RawLine:
     style: LineStyle | None = None    # from a Word file
     boxes: list[Box | None] | None = None
     block: int | None = None
+    # another engine's reading of each word, where one exists (a scanner PDF's old text layer
+    # over the scan that Tesseract read again; aligned by box, pipeline.ocr.fusion): a second,
+    # independent observation that restoration scores candidates against too. None: no such word.
+    second: list[str | None] | None = None
 
     def box(self) -> Box | None:
         return union_of(self.boxes or [])

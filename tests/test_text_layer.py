@@ -5,7 +5,7 @@ software makes them: Tesseract's own PDF renderer lays its reading (English mode
 layer; Vietnamese model: a good one) under the page image."""
 from __future__ import annotations
 
-import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -72,7 +72,7 @@ def scans(tmp_path_factory):
     Image.open(png).convert("L").save(folder / "image-only.pdf", resolution=300)
     for lang in ("eng", "vie"):
         subprocess.run(["tesseract", str(png), str(folder / f"layer-{lang}"), "-l", lang, "pdf"],
-                       check=True, capture_output=True, env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"})
+                       check=True, capture_output=True, env=dict(os.environ, OMP_THREAD_LIMIT="1"))
     return folder
 
 
@@ -152,3 +152,52 @@ def test_the_cli_takes_text_layer_and_refuses_other_values(tmp_path, capsys):
         main(["process", str(path), "--text-layer", "sometimes"])
     assert e.value.code == ExitCode.USAGE
     assert "--text-layer" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ fusion: the layer as a second reading
+
+
+def test_layer_words_pair_with_the_ocr_words_they_cover():
+    from pipeline.model import Box, LayerWord, PageInfo, RawLine
+    from pipeline.ocr.fusion import attach_second_readings
+
+    ocr = [RawLine("Tổng đàn lợn đạt", boxes=[Box(100, 100, 200, 140), Box(210, 100, 280, 140),
+                                               Box(290, 100, 350, 140), Box(360, 100, 420, 140)])]
+    layer = [LayerWord("Tong", Box(102, 98, 198, 142), 0),             # one to one
+             LayerWord("danlon", Box(212, 99, 348, 141), 0),           # joins two words: unusable
+             LayerWord("d", Box(360, 100, 385, 140), 0), LayerWord("at", Box(388, 100, 420, 140), 0)]  # splits one
+    assert attach_second_readings(ocr, layer, PageInfo(1, read="ocr", width=1000, height=1400), 1000, 1400) == 1
+    assert ocr[0].second == ["Tong", None, None, None]
+    # a page the OCR turned a quarter clockwise: the layer (drawn on the page as it was) is turned too
+    turned = [RawLine("Tổng", boxes=[Box(1260, 100, 1300, 200)])]      # 1400 - 140 .. 1400 - 100
+    info = PageInfo(1, read="ocr", width=1400, height=1000, rotation=90)
+    assert attach_second_readings(turned, layer[:1], info, 1000, 1400) == 1 and turned[0].second == ["Tong"]
+
+
+def _line(text: str, unsure: dict[int, tuple[str, float]], with_layer: bool):
+    from pipeline.model import RawLine, RawText
+    n = len(text.split())
+    confs, second = [95.0] * n, [None] * n
+    for i, (layer_word, conf) in unsure.items():
+        confs[i], second[i] = conf, layer_word
+    return RawText([RawLine(text, confidences=confs, second=second if with_layer else None)])
+
+
+def test_where_tesseract_garbled_a_word_the_layer_decides():
+    from pipeline.restore import restore_text
+
+    text = "Đẩy mạnh ứng dụng khoa học kỹ thuật vào sản xuất nông ngh1ệp"
+    alone = restore_text(_line(text, {12: ("nghiep", 30.0)}, with_layer=False)).text
+    fused = restore_text(_line(text, {12: ("nghiep", 30.0)}, with_layer=True)).text
+    assert alone.endswith("ngh1ệp") and fused.endswith("nông nghiệp")
+
+
+def test_a_word_tesseract_is_sure_of_is_not_asked():
+    from pipeline.restore import restore_text
+
+    text = "Đẩy mạnh ứng dụng khoa học kỹ thuật vào sản xuất nông ngh1ệp"
+    # the same garbled word, but read at 95: Tesseract is not doubted, the layer not asked
+    assert restore_text(_line(text, {12: ("nghiep", 95.0)}, with_layer=True)).text == text
+    # and where the layer only agrees with a right reading, nothing changes
+    right = "Tuyên truyền, vận động Nhân dân giữ gìn vệ sinh môi trường"
+    assert restore_text(_line(right, {10: ("truong", 60.0)}, with_layer=True)).text == right

@@ -201,6 +201,10 @@ def recognise(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAUL
             tables.extend(replace(t, line=offset + t.line) for t in page.tables if t.line)
             continue
         result = results[page.number]
+        if page.layer:
+            # an old text layer over the scan: a second reading of each word (pipeline.ocr.fusion)
+            from .fusion import attach_second_readings
+            attach_second_readings(result.lines, page.layer, result.info, page.image.shape[1], page.image.shape[0])
         lines.extend(result.lines)
         result.info.why = page.why
         pages.append(result.info)
