@@ -46,16 +46,17 @@ CREATE TABLE IF NOT EXISTS inputs (
     started         TEXT,                  -- ISO times of the last attempt
     finished        TEXT,
     sohoa           TEXT,                  -- version of sohoa that made the outputs
-    models          TEXT                   -- checksum of the models it used (pipeline.batch.stamp)
+    models          TEXT,                  -- checksum of the models it used (pipeline.batch.stamp)
+    notes           TEXT                   -- JSON [str]: what the report should say (formats skipped)
 );
 """
-# Columns added since schema 1 was first written: a manifest without them gets them (NULL, so
-# every input it lists is redone once, which is right: its version is unknown).
-_ADDED_COLUMNS = {"sohoa": "TEXT", "models": "TEXT"}
+# Columns added since schema 1 was first written: an older manifest gets them on opening (NULL:
+# `sohoa` and `models` unknown, so every input it lists is redone once, which is right).
+_ADDED_COLUMNS = {"sohoa": "TEXT", "models": "TEXT", "notes": "TEXT"}
 
 _COLUMNS = ("key", "path", "name", "status", "sha256", "options", "error", "error_code", "pages", "targets",
             "breakdown", "mean_confidence", "low_confidence", "outputs", "timings", "seconds", "started",
-            "finished", "sohoa", "models")
+            "finished", "sohoa", "models", "notes")
 
 
 @dataclass
@@ -81,6 +82,7 @@ class Entry:
     finished: str | None = None
     sohoa: str | None = None
     models: str | None = None
+    notes: list | None = None
 
     def made_by(self, stamp: dict) -> bool:
         """Whether these outputs were made by the sohoa and models of `stamp` (stamp.build_stamp)."""
@@ -125,7 +127,7 @@ class Manifest:
 
     def _entry(self, row) -> Entry:
         d = dict(zip(_COLUMNS, row))
-        for k in ("outputs", "timings"):
+        for k in ("outputs", "timings", "notes"):
             d[k] = json.loads(d[k]) if d[k] else None
         return Entry(**d)
 
@@ -148,7 +150,7 @@ class Manifest:
 
     def record(self, entry: Entry) -> None:
         """Store what became of one input. Called only once all its outputs are on disk."""
-        values = [json.dumps(v, ensure_ascii=False) if k in ("outputs", "timings") and v is not None else v
+        values = [json.dumps(v, ensure_ascii=False) if k in ("outputs", "timings", "notes") and v is not None else v
                   for k, v in ((k, getattr(entry, k)) for k in _COLUMNS)]
         with self._transaction():
             self.db.execute(f"INSERT OR REPLACE INTO inputs ({', '.join(_COLUMNS)}) "

@@ -75,7 +75,7 @@ def make_outputs(path: str, name: str, outdir: str, options, make_result, *, sta
         outcome.update(
             status="done", sha256=plan.source.sha256, pages=plan.source.pages, targets=targets,
             breakdown=breakdown, mean_confidence=plan.quality.mean_confidence,
-            low_confidence=len(plan.quality.low_confidence), timings=result.timings,
+            low_confidence=len(plan.quality.low_confidence), timings=result.timings, notes=result.notes,
             outputs={fmt: Path(p).relative_to(outdir).as_posix() for fmt, p in written.items()})
     except Exception as e:   # noqa: BLE001 (a bug on one input must not stop the batch)
         outcome.update(failure(path, e))
