@@ -16,7 +16,9 @@ import re
 from ..model import Plan, RestoredLine, RestoredText, Source
 from ..restore.tokens import ETH_TO_D
 from .closing import find_recipients, read_recipients
-from .header import parse_header, parse_signature
+from .columns import PageWords
+from .header import find_signature, parse_header
+from .header_fields import respell_names
 from .layout import Block, Line, build_blocks, mark_furniture, read_marker, repair_line
 from .outline import build_outline
 from .parts import collect_assignments, collect_goals, collect_targets, collect_tasks, to_sections
@@ -27,8 +29,11 @@ __all__ = ["parse_plan", "parse_text"]
 
 
 def parse_plan(restored: RestoredText, source: Source) -> Plan:
-    """The plan in restored text."""
-    return _parse([as_parsed(line) for line in restored.lines], source, legacy=restored.condition == "legacy")
+    """The plan in restored text. Where its words have boxes (scans, PDF text layers), the
+    header and the signature are read by layout (columns.py, header_layout.py)."""
+    texts = [as_parsed(line) for line in restored.lines]
+    pages = PageWords.from_restored(restored, texts) if any(line.boxes for line in restored.lines) else None
+    return _parse(texts, source, legacy=restored.condition == "legacy", pages=pages)
 
 
 _NUMBER_LIKE = re.compile(r"\d{2,}(?:[.,]\d+)*|\d+(?:[.,]\d+)+")   # one digit may be a letter ("6" ở)
@@ -68,15 +73,17 @@ def parse_text(text: str, source: Source | None = None) -> Plan:
     return _parse(text.split("\n"), source)
 
 
-def _parse(texts: list[str], source: Source, *, legacy: bool = False) -> Plan:
+def _parse(texts: list[str], source: Source, *, legacy: bool = False, pages: dict | None = None) -> Plan:
     lines = [Line(i + 1, repair_line(t)) for i, t in enumerate(texts)]
     mark_furniture(lines)
     plan = Plan(source=source)
-    head = parse_header(lines)
+    head = parse_header(lines, pages)
     plan.header, plan.title = head.header, head.title
     recipients_at = find_recipients(lines, head.body_start)
-    signer, signer_title, signature = parse_signature(lines, head.body_start, len(lines))
-    plan.header.signer, plan.header.signer_title = signer, signer_title
+    sign = find_signature(lines, head.body_start, len(lines), pages, skip=head.used)
+    signature = sign.lines
+    plan.header.signer, plan.header.signer_title, plan.header.authority = sign.signer, sign.title, sign.authority
+    plan.header.unsure = plan.header.unsure + [f for f in sign.unsure if f not in plan.header.unsure]
     body_end = len(lines)
     if recipients_at is not None:
         body_end = recipients_at
@@ -86,6 +93,7 @@ def _parse(texts: list[str], source: Source, *, legacy: bool = False) -> Plan:
     root, preamble = build_outline(blocks)
 
     body_text = "\n".join(b.text for b in blocks)
+    respell_names(plan.header, body_text)
     plan.year = infer_year(plan.title, plan.header, body_text)
     plan.locality = infer_locality(plan.header, plan.title, body_text)
     plan.theme = find_theme(body_text)
@@ -103,5 +111,5 @@ def _parse(texts: list[str], source: Source, *, legacy: bool = False) -> Plan:
         cited.insert(0, title_block)
     plan.references = find_references(cited, own_number=plan.header.number)
     if recipients_at is not None:
-        plan.recipients = read_recipients(lines, recipients_at, len(lines), signature)
+        plan.recipients = read_recipients(lines, recipients_at, len(lines), signature, cut=sign.cut)
     return plan
