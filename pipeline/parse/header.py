@@ -285,7 +285,7 @@ def _vv_summary(lines: list[Line], first: list[int]) -> tuple[str, list[int]] | 
         for j in first[n + 1:n + 4]:
             nxt = lines[j].text.strip()
             folded = fold(nxt)
-            if j != used[-1] + 1 or _OPENING.match(folded) or _BODY_START.match(folded) \
+            if j != used[-1] + 1 or _OPENING.match(folded) or (_BODY_START.match(folded) and not nxt[:1].islower()) \
                     or read_marker(nxt, after_break=True) or parts[-1].rstrip().endswith((".", ";", ":")) \
                     or is_upper_text(nxt) or _NUMBER.search(folded) or _DATE.search(folded):
                 break

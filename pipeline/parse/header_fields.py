@@ -78,7 +78,9 @@ def read_number(text: str, *, labelled: bool = True, confidences: list[float | N
         # "Số: 15/KH" without a notation of the usual shape, or no number at all
         return None
     raw_number, notation = token[:at.start()], _NOTATION.match(token, at.end()).group(0)
-    notation = lexicon().repair_number(notation.translate(_ETH).rstrip(".,;:"))
+    # Đ read twice (as Đ and as an eth, "QĐÐ"): no code has two Đ in a row
+    notation = re.sub("Đ{2,}", "Đ", notation.translate(_ETH))
+    notation = lexicon().repair_number(notation.rstrip(".,;:"))
     if at.group(0) == "-" and "/" not in notation and not raw_number:
         return None
     sep = "-" if at.group(0) in "-–" else "/"
@@ -330,7 +332,7 @@ def doc_type_name(text: str) -> str | None:
 
 def split_glued(text: str) -> str:
     """Capitals OCR ran together on a low-resolution scan ("ANTỈNHLẬMĐÒNG") split into the
-    syllables they spell ("AN TỈNH LẬM ĐÒNG"), when a word of 7 letters or more is no syllable
+    syllables they spell ("AN TỈNH LẬM ĐÒNG"), when a word of 5 letters or more is no syllable
     and splits wholly into syllables of two letters or more (fewest pieces). Acronyms (UBND,
     SGDĐT: no vowel to make syllables of) and anything else are kept."""
     from ..restore.vietnamese import is_valid_syllable
@@ -350,7 +352,7 @@ def split_glued(text: str) -> str:
 
     def fix(m: re.Match) -> str:
         word = m.group(0)
-        if len(word) < 7 or not word.isupper() or is_valid_syllable(word):
+        if len(word) < 5 or not word.isupper() or is_valid_syllable(word):
             return word
         parts = pieces(word)
         return " ".join(parts) if parts and len(parts) >= 2 else word

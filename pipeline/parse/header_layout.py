@@ -24,6 +24,7 @@ A document whose words have no boxes (a text input) is read by the text rules of
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -36,7 +37,10 @@ from .lexicon import lexicon
 from .text import fold, is_upper_text, squash
 
 _STOP = re.compile(r"^\W*(kinh\s*g[uư]i|can\s*cu|xet\s+de\s+nghi|noi\s+nhan)")
-HEADER_DEPTH = 0.55          # the header and title lie in the top part of the first page
+# The header and title lie in the top part of the first page: its first rows, or its upper half
+# (a page cropped to its text, a phone photo, may hold little else)
+HEADER_DEPTH = 0.55
+HEADER_ROWS = 16
 
 
 @dataclass
@@ -77,7 +81,8 @@ def _numbered(text: str) -> bool:
 
 def _clean_piece(text: str) -> str:
     """A piece of the issuer without the marks around it (a rule "_", a stray "`", a dot)."""
-    words = [w for w in text.split() if any(c.isalnum() for c in w)]
+    words = [w for w in text.split() if any(c.isdigit() or unicodedata.category(c) in ("Lu", "Ll", "Lt", "Lo")
+                                            for c in w)]   # not "ˆ", a modifier letter
     return " ".join(words).strip(" .,;:*-–—_")
 
 
@@ -127,7 +132,8 @@ def read_header_layout(lines: list[Line], pages: dict[int, PageWords]) -> Layout
     page = pages[min(pages)]
     if sum(len(r) for r in page.rows) < 5:
         return None
-    rows = [r for r in page.rows if (r[0].box.y0 + r[-1].box.y1) / 2 < page.height * HEADER_DEPTH]
+    rows = [r for k, r in enumerate(page.rows)
+            if k < HEADER_ROWS or (r[0].box.y0 + r[-1].box.y1) / 2 < page.height * HEADER_DEPTH]
     # where the right column starts: the motto, and the place of the first date (later dates
     # are the body's)
     starts: dict[int, int | None] = {}
@@ -312,8 +318,8 @@ def _title_rows(page: PageWords, type_row: list[Word], inline: str | None) -> li
         if _STOP.match(folded) or _numbered(text):
             break
         mid = (row[0].box.x0 + row[-1].box.x1) / 2
-        if abs(mid - centre) > 0.15 * page.frame_width:
-            break                       # not centred: the body has started
+        if abs(mid - centre) > 0.15 * page.frame_width or row[-1].box.x1 - row[0].box.x0 > 0.9 * page.frame_width:
+            break                       # not centred, or from margin to margin: the body has started
         if out and out[-1][0].rstrip().endswith((".", ";")):
             break
         out.append((text, row[0].line))
