@@ -33,6 +33,7 @@ class ProcessOptions:
     review: bool = False                    # DOCX highlights low-confidence changes
     jobs: int = 1                           # worker processes (batch) / pages in parallel
     force: bool = False                     # redo inputs the manifest says are done
+    excel: bool = False                     # a batch also writes OUTDIR/metadata.xlsx
 
     def with_(self, **changes) -> "ProcessOptions":
         return replace(self, **changes)

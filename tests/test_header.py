@@ -4,6 +4,7 @@ the real Tesseract. Every document here is invented (tests/headerpages.py)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -215,18 +216,63 @@ SCANNED = [
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("k", range(len(SCANNED)))
-def test_rendered_documents_through_tesseract(tmp_path, k):
+def test_rendered_documents_through_tesseract_and_the_metadata_sheet(tmp_path):
     """Two-page scans: the header columns on shared baselines (Tesseract merges them), a number
     written by hand (legible) or in a faded ink (illegible), KT./TM. signatures opposite Nơi
-    nhận. Every field through OCR, restoration and the parser."""
-    from pipeline.api import ProcessOptions, process_document
-    doc = SCANNED[k]
-    path = tmp_path / f"doc{k}.tif"
-    save_document(doc, path)
-    h = process_document(path, ProcessOptions(outdir=None)).plan.header
-    want = _expected(doc)
-    if doc.hand == "faded":
-        want.update(number="/" + want["code_notation"], code_number=None)
-        assert {"number", "code_number"} <= set(h.unsure)
-    assert _fields(h) == want
+    nhận. Every field through OCR, restoration and the parser, in one batch run (two workers),
+    and each document's row of OUTDIR/metadata.csv."""
+    import csv
+
+    from pipeline.api import ProcessOptions
+    from pipeline.batch import run_batch
+    src = tmp_path / "scans"
+    src.mkdir()
+    for k, doc in enumerate(SCANNED):
+        save_document(doc, src / f"doc{k}.tif")
+    out = tmp_path / "out"
+    code = run_batch([src], ProcessOptions(outdir=out, formats=("json",), jobs=2), stream=open(tmp_path / "log", "w"))
+    assert code == 0
+    with open(out / "metadata.csv", encoding="utf-8-sig", newline="") as f:
+        sheet = {Path(r["Tên tệp"]).stem: r for r in csv.DictReader(f)}
+    for k, doc in enumerate(SCANNED):
+        h = json.loads((out / f"doc{k}.json").read_text(encoding="utf-8"))["header"]
+        want = _expected(doc)
+        if doc.hand == "faded":
+            want.update(number="/" + want["code_notation"], code_number=None)
+            assert {"number", "code_number"} <= set(h["unsure"])
+        assert {f: h[f] for f in want} == want, k
+        row = sheet[f"doc{k}"]
+        d, m, y = doc.date
+        assert (row["Tên loại văn bản"], row["Số của văn bản"], row["Ký hiệu của văn bản"],
+                row["Ngày, tháng, năm văn bản"], row["Tên cơ quan, tổ chức ban hành văn bản"],
+                row["Trích yếu nội dung"], row["Số lượng trang"], row["Người ký"], row["Chức vụ người ký"]) == (
+            want["doc_type"][:1] + want["doc_type"][1:].lower(), want["code_number"] or "", want["code_notation"],
+            f"{d:02d}/{m:02d}/{y}", doc.issuer, doc.summary, "2", doc.signer, doc.signer_title)
+        assert row["Bút tích"] == ("Có" if doc.hand == "faded" else ""), (k, h["unsure"])
+        if doc.hand == "faded":
+            assert row["Ghi chú"].startswith("Cần kiểm tra: số")
+
+
+def test_a_cong_van_in_the_docx_has_its_summary_under_its_number(tmp_path):
+    """Decree 30 prints no type word for a công văn: "V/v ..." stands under the number, and the
+    body does not repeat it."""
+    from docx import Document
+
+    from pipeline.export.docx import write_docx
+    from pipeline.model import RawText
+    from pipeline.restore import restore_text
+    text = ("UBND HUYỆN ĐỒNG XUÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nPHÒNG NÔNG NGHIỆP Độc lập - Tự do - Hạnh phúc\n"
+            "Số: 85/PNN-TT Đồng Xuân, ngày ,, tháng 3 năm 2025\nV/v hướng dẫn gieo cấy vụ Xuân\n\n"
+            "Kính gửi: Ủy ban nhân dân các xã.\n\nPhòng Nông nghiệp hướng dẫn các xã gieo cấy đúng lịch./.")
+    restored = restore_text(RawText.from_string(text))
+    plan = parse_plan(restored, Source("cv.txt", "0" * 64, "text", 1))
+    dest = tmp_path / "cv.docx"
+    write_docx(plan, restored, dest)
+    doc = Document(str(dest))
+    left = [p.text for p in doc.tables[0].rows[1].cells[0].paragraphs]
+    right = [p.text for p in doc.tables[0].rows[1].cells[1].paragraphs]
+    assert left == ["Số: 85/PNN-TT", "V/v hướng dẫn gieo cấy vụ Xuân"]
+    assert right == ["Đồng Xuân, ngày … tháng 3 năm 2025"]
+    body = [p.text for p in doc.paragraphs]
+    assert "CÔNG VĂN" not in body and not any("V/v" in t for t in body)
+    assert any(t.startswith("Kính gửi") for t in body)

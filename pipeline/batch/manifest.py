@@ -43,13 +43,15 @@ CREATE TABLE IF NOT EXISTS inputs (
     timings         TEXT,                  -- JSON {stage: seconds}
     seconds         REAL,
     started         TEXT,                  -- ISO times of the last attempt
-    finished        TEXT
+    finished        TEXT,
+    metadata        TEXT                   -- JSON: the row of OUTDIR/metadata.csv (export/metadata.py)
 );
 """
 
 _COLUMNS = ("key", "path", "name", "status", "sha256", "options", "error", "error_code", "pages", "targets",
             "breakdown", "mean_confidence", "low_confidence", "outputs", "timings", "seconds", "started",
-            "finished")
+            "finished", "metadata")
+_JSON_COLUMNS = ("outputs", "timings", "metadata")
 
 
 @dataclass
@@ -73,6 +75,7 @@ class Entry:
     seconds: float | None = None
     started: str | None = None
     finished: str | None = None
+    metadata: dict | None = None      # the document's row of the metadata sheet
 
     def outputs_present(self, outdir: Path) -> bool:
         return bool(self.outputs) and all((outdir / rel).is_file() for rel in self.outputs.values())
@@ -91,6 +94,9 @@ class Manifest:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")   # WAL + NORMAL: a killed process loses nothing committed
             self.db.executescript(_SCHEMA)
+            columns = {r[1] for r in self.db.execute("PRAGMA table_info(inputs)")}
+            if "metadata" not in columns:   # a manifest from before the metadata sheet
+                self.db.execute("ALTER TABLE inputs ADD COLUMN metadata TEXT")
             row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
                 self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
@@ -109,7 +115,7 @@ class Manifest:
 
     def _entry(self, row) -> Entry:
         d = dict(zip(_COLUMNS, row))
-        for k in ("outputs", "timings"):
+        for k in _JSON_COLUMNS:
             d[k] = json.loads(d[k]) if d[k] else None
         return Entry(**d)
 
@@ -132,7 +138,7 @@ class Manifest:
 
     def record(self, entry: Entry) -> None:
         """Store what became of one input. Called only once all its outputs are on disk."""
-        values = [json.dumps(v, ensure_ascii=False) if k in ("outputs", "timings") and v is not None else v
+        values = [json.dumps(v, ensure_ascii=False) if k in _JSON_COLUMNS and v is not None else v
                   for k, v in ((k, getattr(entry, k)) for k in _COLUMNS)]
         with self._transaction():
             self.db.execute(f"INSERT OR REPLACE INTO inputs ({', '.join(_COLUMNS)}) "

@@ -18,7 +18,7 @@ from ..restore.tokens import ETH_TO_D
 from .closing import find_recipients, read_recipients
 from .columns import PageWords
 from .header import find_signature, parse_header
-from .header_fields import respell_names
+from .header_fields import in_field_order, respell_names
 from .layout import Block, Line, build_blocks, mark_furniture, read_marker, repair_line
 from .outline import build_outline
 from .parts import collect_assignments, collect_goals, collect_targets, collect_tasks, to_sections
@@ -83,7 +83,7 @@ def _parse(texts: list[str], source: Source, *, legacy: bool = False, pages: dic
     sign = find_signature(lines, head.body_start, len(lines), pages, skip=head.used)
     signature = sign.lines
     plan.header.signer, plan.header.signer_title, plan.header.authority = sign.signer, sign.title, sign.authority
-    plan.header.unsure = plan.header.unsure + [f for f in sign.unsure if f not in plan.header.unsure]
+    plan.header.unsure = in_field_order(plan.header.unsure + sign.unsure)
     body_end = len(lines)
     if recipients_at is not None:
         body_end = recipients_at

@@ -270,7 +270,6 @@ def _read_zone(lines: list[Line], zone: list[int], header: Header) -> None:
             header.issuer_parent = issuers[-2]
     if header.number == "":
         header.number = None
-    header.unsure = list(dict.fromkeys(header.unsure))
 
 
 def _vv_summary(lines: list[Line], first: list[int]) -> tuple[str, list[int]] | None:

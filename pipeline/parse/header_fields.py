@@ -40,6 +40,16 @@ _HAND_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", 
 DOUBT_CONFIDENCE = 60.0
 
 
+FIELD_ORDER = ["doc_type", "number", "code_number", "code_notation", "date", "place", "issuer", "issuer_parent",
+               "summary", "signer", "signer_title", "authority"]
+
+
+def in_field_order(fields) -> list[str]:
+    """Header field names, each once, in the order of the header (for `Header.unsure`)."""
+    found = set(fields)
+    return [f for f in FIELD_ORDER if f in found]
+
+
 @dataclass
 class NumberReading:
     number: str | None          # whole: "15/KH-UBND", or the printed part "/KH-UBND"

@@ -30,8 +30,8 @@ from functools import lru_cache
 
 from ..model import Header
 from .columns import PageWords, Segment, Word, row_text, split_row, word_at
-from .header_fields import (DOUBT_CONFIDENCE, doc_type_name, fix_caps, person_name, place_before,
-                            read_date, read_number, strip_vv)
+from .header_fields import (DOUBT_CONFIDENCE, doc_type_name, fix_caps, in_field_order, person_name,
+                            place_before, read_date, read_number, strip_vv)
 from .layout import Line, read_marker
 from .lexicon import lexicon
 from .text import fold, is_upper_text, squash
@@ -201,13 +201,9 @@ def read_header_layout(lines: list[Line], pages: dict[int, PageWords]) -> Layout
         header.summary = summary_lines[0]
         result.title = summary_lines[0]
         result.title_line = lines[summary_lines[1]].no if summary_lines[1] < len(lines) else None
-    header.unsure = [f for f in FIELD_ORDER if f in unsure]
+    header.unsure = in_field_order(unsure)
     result.body_start = (max(used) + 1) if used else 0
     return result
-
-
-FIELD_ORDER = ["doc_type", "number", "code_number", "code_notation", "date", "place", "issuer", "issuer_parent",
-                "summary", "signer", "signer_title", "authority"]
 
 
 def _type_with_title(text: str) -> tuple[str, str] | None:
