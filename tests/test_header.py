@@ -181,6 +181,41 @@ def test_signer_rank_is_not_the_name():
     assert (h.signer, h.signer_title, h.authority) == ("Trần Minh Khoa", "PHÓ GIÁM ĐỐC", "KT. GIÁM ĐỐC")
 
 
+def _boxed(rows: list[tuple[int, list[tuple[str, int, int]]]], width: int = 1400):
+    """A page of words placed by hand: rows of (y, [(word, x0, x1)])."""
+    from pipeline.model import Box, PageInfo, RestoredLine, RestoredText
+    lines = [RestoredLine(text=" ".join(w for w, _, _ in words), original=" ".join(w for w, _, _ in words), page=1,
+                          boxes=[Box(x0, y, x1, y + 30) for _, x0, x1 in words]) for y, words in rows]
+    return RestoredText(lines=lines, condition="vietnamese", pages=[PageInfo(1, "ocr", width, 1800, 200)])
+
+
+def _spread(text: str, x0: int, x1: int) -> list[tuple[str, int, int]]:
+    """The words of `text` laid over x0..x1 with 8 px spaces, widths by length."""
+    words = text.split()
+    unit = (x1 - x0 - 8 * (len(words) - 1)) / sum(len(w) for w in words)
+    out, x = [], x0
+    for w in words:
+        out.append((w, int(x), int(x + unit * len(w))))
+        x += unit * len(w) + 8
+    return out
+
+
+def test_columns_that_touch_are_cut_at_the_motto():
+    """OCR runs the issuer into the motto with no more space than between words ("... TÂN AN
+    CỘNG HÒA ..."): the motto, found by its words, is where the right column starts."""
+    body = "Thực hiện kế hoạch tiêm chủng của Sở Y tế, Trung tâm Y tế đề nghị các trạm triển khai ngay."
+    rows = [(100, _spread("UBND THÀNH PHỐ TÂN AN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 120, 1300)),
+            (150, _spread("TRUNG TÂM Y TẾ", 200, 420) + _spread("Độc lập - Tự do - Hạnh phúc", 760, 1180)),
+            (200, _spread("Số: 12/TTYT-KHNV", 180, 420) + _spread("Tân An, ngày 05 tháng 3 năm 2025", 700, 1200)),
+            (250, _spread("V/v tiêm chủng mở rộng", 160, 450)),
+            (350, _spread("Kính gửi: Trạm Y tế các xã, phường.", 450, 950))] + \
+        [(420 + 50 * k, _spread(body, 120, 1300)) for k in range(4)]
+    h = parse_plan(_boxed(rows), SOURCE).header
+    assert (h.issuer_parent, h.issuer, h.number, h.place, h.date, h.doc_type, h.summary) == (
+        "UBND THÀNH PHỐ TÂN AN", "TRUNG TÂM Y TẾ", "12/TTYT-KHNV", "Tân An", "2025-03-05", "CÔNG VĂN",
+        "tiêm chủng mở rộng")
+
+
 # --------------------------------------------------------------------------- text inputs
 
 def test_a_cong_van_as_text():

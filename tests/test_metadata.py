@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.api import ProcessOptions
 from pipeline.batch import run_batch
-from pipeline.export.metadata import COLUMNS, metadata_csv, metadata_row, vn_date
+from pipeline.export.metadata import COLUMNS, metadata_csv, metadata_row, vn_date, write_metadata
 from pipeline.parse import parse_text
 
 PLANS = Path(__file__).resolve().parent / "data" / "plans"
@@ -76,7 +76,8 @@ def test_every_batch_writes_the_sheet(tmp_path):
     (src / "broken.pdf").write_bytes(b"not a pdf")
     out = tmp_path / "out"
     log = open(tmp_path / "log", "w")
-    assert run_batch([src], ProcessOptions(outdir=out, formats=("json",), jobs=1, excel=True), stream=log) == 4
+    txt = ProcessOptions(outdir=out, formats=("txt",), jobs=1)
+    assert run_batch([src], txt.with_(excel=True), stream=log) == 4
     rows = {Path(r["Tên tệp"]).name: r for r in read_sheet(out / "metadata.csv")}
     assert set(rows) == {"cv.txt", "ke-hoach.txt", "broken.pdf"}
     assert (rows["ke-hoach.txt"]["Tên loại văn bản"], rows["ke-hoach.txt"]["Số của văn bản"],
@@ -92,12 +93,13 @@ def test_every_batch_writes_the_sheet(tmp_path):
     assert book.active.cell(row=2 + sheet.index(cv), column=COLUMNS.index("Trích yếu nội dung") + 1).data_type == "s"
     assert cv["Số lượng trang"] == 1
 
-    # a rerun skips the unchanged inputs and keeps their rows
-    assert run_batch([src], ProcessOptions(outdir=out, formats=("json",), jobs=1), stream=log) == 4
+    # a rerun skips the unchanged inputs and keeps their rows (from the manifest: no plan JSON here)
+    assert run_batch([src], txt, stream=log) == 4
     again = {Path(r["Tên tệp"]).name: r for r in read_sheet(out / "metadata.csv")}
-    assert again["ke-hoach.txt"] == rows["ke-hoach.txt"]
+    assert "0 done, 2 skipped" in (tmp_path / "log").read_text() and again["ke-hoach.txt"] == rows["ke-hoach.txt"]
 
     # a manifest written before the sheet existed (no metadata column): rows from the plan JSON
+    assert run_batch([src], ProcessOptions(outdir=out, formats=("json",), jobs=1), stream=log) == 4
     db = sqlite3.connect(out / "sohoa-manifest.sqlite")
     db.execute("ALTER TABLE inputs DROP COLUMN metadata")
     db.commit()
@@ -119,8 +121,7 @@ def test_libreoffice_calc_opens_the_sheet_with_vietnamese_intact(tmp_path):
                     "`apt-get install -y --no-install-recommends libreoffice-calc-nogui`.")
     rows = [metadata_row(parse_text(CONG_VAN), "in/cv.txt"),
             metadata_row(parse_text((PLANS / "dong-phong-2025.txt").read_text(encoding="utf-8")), "in/kh.txt")]
-    path = tmp_path / "metadata.csv"
-    path.write_text(metadata_csv(rows), encoding="utf-8")
+    (path,) = write_metadata(tmp_path, rows)
     # the import options a person picks in Calc's dialog: comma, double quote, UTF-8, from row 1,
     # every column as text (so 03/2025 stays as written)
     columns = "/".join(f"{k}/2" for k in range(1, len(COLUMNS) + 1))
