@@ -34,6 +34,7 @@ class ProcessOptions:
     jobs: int = 1                           # worker processes (batch) / pages in parallel
     force: bool = False                     # redo inputs the manifest says are done
     excel: bool = False                     # a batch also writes OUTDIR/metadata.xlsx
+    text_layer: str = "auto"                # PDF text layers: auto, use, redo (pipeline.ingest.layer)
 
     def with_(self, **changes) -> "ProcessOptions":
         return replace(self, **changes)
@@ -72,7 +73,7 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
         timings[name] = round(now - t, 4)
         t = now
 
-    document = load_document(path)
+    document = load_document(path, text_layer=options.text_layer)
     lap("ingest")
     raw = recognise(document, lang=options.lang, psm=options.psm, jobs=options.jobs)
     lap("ocr")

@@ -3,6 +3,7 @@ boxes for every Decree 30 document type, handwriting and damage, and rendered do
 the real Tesseract. Every document here is invented (tests/headerpages.py)."""
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -265,7 +266,7 @@ def test_rendered_documents_through_tesseract_and_the_metadata_sheet(tmp_path):
     for k, doc in enumerate(SCANNED):
         save_document(doc, src / f"doc{k}.tif")
     out = tmp_path / "out"
-    code = run_batch([src], ProcessOptions(outdir=out, formats=("json",), jobs=2), stream=open(tmp_path / "log", "w"))
+    code = run_batch([src], ProcessOptions(outdir=out, formats=("json",), jobs=2), stream=io.StringIO())
     assert code == 0
     with open(out / "metadata.csv", encoding="utf-8-sig", newline="") as f:
         sheet = {Path(r["Tên tệp"]).stem: r for r in csv.DictReader(f)}

@@ -4,6 +4,7 @@ LibreOffice Calc with Vietnamese intact."""
 from __future__ import annotations
 
 import csv
+import io
 import shutil
 import sqlite3
 import subprocess
@@ -75,7 +76,7 @@ def test_every_batch_writes_the_sheet(tmp_path):
     (src / "ke-hoach.txt").write_text((PLANS / "dong-phong-2025.txt").read_text(encoding="utf-8"), encoding="utf-8")
     (src / "broken.pdf").write_bytes(b"not a pdf")
     out = tmp_path / "out"
-    log = open(tmp_path / "log", "w")
+    log = io.StringIO()
     txt = ProcessOptions(outdir=out, formats=("txt",), jobs=1)
     assert run_batch([src], txt.with_(excel=True), stream=log) == 4
     rows = {Path(r["Tên tệp"]).name: r for r in read_sheet(out / "metadata.csv")}
@@ -96,7 +97,7 @@ def test_every_batch_writes_the_sheet(tmp_path):
     # a rerun skips the unchanged inputs and keeps their rows (from the manifest: no plan JSON here)
     assert run_batch([src], txt, stream=log) == 4
     again = {Path(r["Tên tệp"]).name: r for r in read_sheet(out / "metadata.csv")}
-    assert "0 done, 2 skipped" in (tmp_path / "log").read_text() and again["ke-hoach.txt"] == rows["ke-hoach.txt"]
+    assert "0 done, 2 skipped" in log.getvalue() and again["ke-hoach.txt"] == rows["ke-hoach.txt"]
 
     # a manifest written before the sheet existed (no metadata column): rows from the plan JSON
     assert run_batch([src], ProcessOptions(outdir=out, formats=("json",), jobs=1), stream=log) == 4

@@ -29,7 +29,8 @@ from .lexicon import lexicon
 from .text import fold, is_upper_text, squash
 
 _NUMBER = re.compile(r"(?<![\w])so\s*[:.;]?\s*(\d[\w.]*(?:\s*[/\-–]\s*[\w.&]+)+)")
-# "Số:   /KH-UBND": the number left blank for a hand (or written by one that faded away)
+# "Số:   /KH-UBND": the number left blank (a draft, a copy made before it was given) or written
+# by a hand that OCR lost: the printed part is kept, and the number is unsure
 _BLANK_NUMBER = re.compile(r"(?<![\w])so\s*[:.;]?[\s._…]*/\s*[a-z][\w.&]*(?:\s*[/\-–]\s*[\w.&]+)*")
 _DATE = re.compile(r"ngay\s*(\S{0,4}?)\s*thang\s*(\S{0,4}?)\s*[.,]?\s*nam\s*((?:19|20)\d\d)")
 _OPENING = re.compile(r"^(can cu|kinh gui)")
