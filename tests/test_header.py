@@ -312,3 +312,13 @@ def test_a_cong_van_in_the_docx_has_its_summary_under_its_number(tmp_path):
     body = [p.text for p in doc.paragraphs]
     assert "CÔNG VĂN" not in body and not any("V/v" in t for t in body)
     assert any(t.startswith("Kính gửi") for t in body)
+
+
+def test_a_signature_whose_titles_were_lost_under_the_seal():
+    """OCR lost the title lines (a seal over them): the name below is still the signer, and both
+    the name and the missing title are to be checked."""
+    plan = parse_plan(exact_reading(_doc(authority=[], signer_title="")), SOURCE)
+    h = plan.header
+    assert (h.signer, h.signer_title, h.authority) == ("Trần Minh Khoa", None, None)
+    assert h.unsure == ["signer", "signer_title"]
+    assert plan.recipients == ["Như trên", "Lưu: VT"]

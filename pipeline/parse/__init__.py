@@ -92,7 +92,11 @@ def _parse(texts: list[str], source: Source, *, legacy: bool = False, styles: li
     sign = find_signature(lines, head.body_start, end, pages, skip=head.used)
     signature = sign.lines
     plan.header.signer, plan.header.signer_title, plan.header.authority = sign.signer, sign.title, sign.authority
-    plan.header.unsure = in_field_order(plan.header.unsure + sign.unsure)
+    # a document that closes with Nơi nhận, or whose signature was partly read, is signed: a
+    # name or a title that could not be read is to be checked, like one read with doubt
+    missing = [f for f in ("signer", "signer_title") if not getattr(plan.header, f)] \
+        if recipients_at is not None or sign.signer or sign.title else []
+    plan.header.unsure = in_field_order(plan.header.unsure + sign.unsure + missing)
     body_end = end
     if recipients_at is not None:
         body_end = recipients_at

@@ -372,6 +372,7 @@ def read_signature_layout(pages: dict[int, PageWords], skip: set[int], end: int)
     """The signature block: on the last page that has one, the lowest run of title lines in the
     right column, and the name below it. Lines in `skip` (the header) and from `end` on (an
     annex) are not looked at."""
+    last_page: tuple[list, list[Segment]] | None = None
     for number in sorted(pages, reverse=True):
         page = pages[number]
         rows = [r for r in page.rows if r[0].line not in skip and r[0].line < end]
@@ -382,20 +383,38 @@ def read_signature_layout(pages: dict[int, PageWords], skip: set[int], end: int)
         for row in rows:
             segs.extend(s for s in split_row(row, boundary, page) if s.side == "right")
         segs.sort(key=lambda s: s.top)
+        last_page = last_page or (rows, segs)
         titles = [k for k, s in enumerate(segs) if role_line(s.text)]
         if not titles:
             continue
         found = _signature_at(segs, titles, page)
         if found is None:
             continue
-        for s in found[1]:
-            row = next(r for r in rows if r[0].line == s.line)
-            if s.words[0] is row[0]:
-                found[0].lines.add(s.line)
-            else:
-                found[0].cut[s.line] = s.words[0].index
-        return found[0]
+        return _mark_lines(found[0], found[1], rows)
+    if last_page is None:
+        return None
+    # No title anywhere (a seal or a signature drawn over it, lost by OCR): the name alone, the
+    # lowest of the right column on the last page, marked unsure with the title missing.
+    rows, segs = last_page
+    for s in reversed(segs):
+        name = person_name(s.text)
+        if name:
+            return _mark_lines(LayoutSignature(signer=name, unsure=["signer"]), [s], rows)
+        if len(s.text.split()) > 6:
+            break                       # body text: the signature is not down here
     return None
+
+
+def _mark_lines(found: LayoutSignature, used: list[Segment], rows: list[list[Word]]) -> LayoutSignature:
+    """The lines the signature has wholly (`lines`), and where it starts on lines it shares with
+    the recipients opposite (`cut`)."""
+    for s in used:
+        row = next(r for r in rows if r[0].line == s.line)
+        if s.words[0] is row[0]:
+            found.lines.add(s.line)
+        else:
+            found.cut[s.line] = s.words[0].index
+    return found
 
 
 def _signature_at(segs: list[Segment], titles: list[int], page: PageWords) -> tuple[LayoutSignature, list[Segment]] | None:
