@@ -159,10 +159,9 @@ def read_header_layout(lines: list[Line], pages: dict[int, PageWords]) -> Layout
         if _is_junk(text):
             used.add(row[0].line)
             continue
-        if doc_type_name(text) or _type_with_title(text):
-            if seen_anchor or left or right:
-                type_row = row
-                break
+        if (doc_type_name(text) or _type_with_title(text)) and _centred(row, page) and (seen_anchor or left or right):
+            type_row = row              # the type word stands centred under the two columns
+            break
         if _STOP.match(folded) or (_numbered(text) and (seen_anchor or left)):
             break
         segments = split_row(row, boundary, page, cut=starts[id(row)])
@@ -203,7 +202,23 @@ def read_header_layout(lines: list[Line], pages: dict[int, PageWords]) -> Layout
         result.title_line = lines[summary_lines[1]].no if summary_lines[1] < len(lines) else None
     header.unsure = in_field_order(unsure)
     result.body_start = (max(used) + 1) if used else 0
+    if result.title is None:
+        # no type word (or no centred title under it): the title is read as in text
+        from .header import _title_lines
+        title_idx = _title_lines(lines, result.body_start, after_doc_type=type_row is not None)
+        if title_idx:
+            result.title = squash(" ".join(lines[i].text for i in title_idx)).strip(" .")
+            result.title_line = lines[title_idx[0]].no
+            result.body_start = title_idx[-1] + 1
+            if type_row is not None:
+                header.summary = result.title
     return result
+
+
+def _centred(row: list[Word], page: PageWords) -> bool:
+    """Does the row stand in the middle of the text (a type word, a title)?"""
+    centre = (page.frame[0] + page.frame[1]) / 2
+    return abs((row[0].box.x0 + row[-1].box.x1) / 2 - centre) <= 0.2 * page.frame_width
 
 
 def _type_with_title(text: str) -> tuple[str, str] | None:
