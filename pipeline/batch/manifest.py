@@ -44,14 +44,17 @@ CREATE TABLE IF NOT EXISTS inputs (
     seconds         REAL,
     started         TEXT,                  -- ISO times of the last attempt
     finished        TEXT,
+    notes           TEXT,                  -- JSON [str]: what the report should say (formats skipped)
     metadata        TEXT                   -- JSON: the row of OUTDIR/metadata.csv (export/metadata.py)
 );
 """
+# Columns added since schema 1 was first written: an older manifest gets them on opening.
+_ADDED_COLUMNS = {"notes": "TEXT", "metadata": "TEXT"}
 
 _COLUMNS = ("key", "path", "name", "status", "sha256", "options", "error", "error_code", "pages", "targets",
             "breakdown", "mean_confidence", "low_confidence", "outputs", "timings", "seconds", "started",
-            "finished", "metadata")
-_JSON_COLUMNS = ("outputs", "timings", "metadata")
+            "finished", "notes", "metadata")
+_JSON_COLUMNS = ("outputs", "timings", "notes", "metadata")
 
 
 @dataclass
@@ -75,6 +78,7 @@ class Entry:
     seconds: float | None = None
     started: str | None = None
     finished: str | None = None
+    notes: list | None = None
     metadata: dict | None = None      # the document's row of the metadata sheet
 
     def outputs_present(self, outdir: Path) -> bool:
@@ -94,9 +98,10 @@ class Manifest:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")   # WAL + NORMAL: a killed process loses nothing committed
             self.db.executescript(_SCHEMA)
-            columns = {r[1] for r in self.db.execute("PRAGMA table_info(inputs)")}
-            if "metadata" not in columns:   # a manifest from before the metadata sheet
-                self.db.execute("ALTER TABLE inputs ADD COLUMN metadata TEXT")
+            have = {row[1] for row in self.db.execute("PRAGMA table_info(inputs)")}
+            for column, kind in _ADDED_COLUMNS.items():
+                if column not in have:
+                    self.db.execute(f"ALTER TABLE inputs ADD COLUMN {column} {kind}")
             row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
                 self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
