@@ -47,16 +47,18 @@ CREATE TABLE IF NOT EXISTS inputs (
     finished        TEXT,
     sohoa           TEXT,                  -- version of sohoa that made the outputs
     models          TEXT,                  -- checksum of the models it used (pipeline.batch.stamp)
-    notes           TEXT                   -- JSON [str]: what the report should say (formats skipped)
+    notes           TEXT,                  -- JSON [str]: what the report should say (formats skipped)
+    metadata        TEXT                   -- JSON: the row of OUTDIR/metadata.csv (export/metadata.py)
 );
 """
 # Columns added since schema 1 was first written: an older manifest gets them on opening (NULL:
 # `sohoa` and `models` unknown, so every input it lists is redone once, which is right).
-_ADDED_COLUMNS = {"sohoa": "TEXT", "models": "TEXT", "notes": "TEXT"}
+_ADDED_COLUMNS = {"sohoa": "TEXT", "models": "TEXT", "notes": "TEXT", "metadata": "TEXT"}
 
 _COLUMNS = ("key", "path", "name", "status", "sha256", "options", "error", "error_code", "pages", "targets",
             "breakdown", "mean_confidence", "low_confidence", "outputs", "timings", "seconds", "started",
-            "finished", "sohoa", "models", "notes")
+            "finished", "sohoa", "models", "notes", "metadata")
+_JSON_COLUMNS = ("outputs", "timings", "notes", "metadata")
 
 
 @dataclass
@@ -83,6 +85,7 @@ class Entry:
     sohoa: str | None = None
     models: str | None = None
     notes: list | None = None
+    metadata: dict | None = None      # the document's row of the metadata sheet
 
     def made_by(self, stamp: dict) -> bool:
         """Whether these outputs were made by the sohoa and models of `stamp` (stamp.build_stamp)."""
@@ -127,7 +130,7 @@ class Manifest:
 
     def _entry(self, row) -> Entry:
         d = dict(zip(_COLUMNS, row))
-        for k in ("outputs", "timings", "notes"):
+        for k in _JSON_COLUMNS:
             d[k] = json.loads(d[k]) if d[k] else None
         return Entry(**d)
 
@@ -150,7 +153,7 @@ class Manifest:
 
     def record(self, entry: Entry) -> None:
         """Store what became of one input. Called only once all its outputs are on disk."""
-        values = [json.dumps(v, ensure_ascii=False) if k in ("outputs", "timings", "notes") and v is not None else v
+        values = [json.dumps(v, ensure_ascii=False) if k in _JSON_COLUMNS and v is not None else v
                   for k, v in ((k, getattr(entry, k)) for k in _COLUMNS)]
         with self._transaction():
             self.db.execute(f"INSERT OR REPLACE INTO inputs ({', '.join(_COLUMNS)}) "

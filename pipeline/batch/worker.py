@@ -61,6 +61,7 @@ def make_outputs(path: str, name: str, outdir: str, options, make_result, *, sta
     OUTDIR/<name>.<ext>, or of the error it raised. `started`: when the document's first part
     began, if it was read in parts elsewhere."""
     from ..api import write_outputs
+    from ..export.metadata import metadata_row
     from .stamp import build_stamp
 
     t0 = time.perf_counter()
@@ -76,7 +77,8 @@ def make_outputs(path: str, name: str, outdir: str, options, make_result, *, sta
             status="done", sha256=plan.source.sha256, pages=plan.source.pages, targets=targets,
             breakdown=breakdown, mean_confidence=plan.quality.mean_confidence,
             low_confidence=len(plan.quality.low_confidence), timings=result.timings, notes=result.notes,
-            outputs={fmt: Path(p).relative_to(outdir).as_posix() for fmt, p in written.items()})
+            outputs={fmt: Path(p).relative_to(outdir).as_posix() for fmt, p in written.items()},
+            metadata=metadata_row(plan, path))
     except Exception as e:   # noqa: BLE001 (a bug on one input must not stop the batch)
         outcome.update(failure(path, e))
     outcome["seconds"] = round(time.perf_counter() - t0, 4)
