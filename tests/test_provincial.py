@@ -186,3 +186,31 @@ def test_bodies_split_where_a_name_starts():
     assert split_bodies("- Sở Nội vụ;\n- Sở Tài chính") == ["Sở Nội vụ", "Sở Tài chính"]
     assert find_partners("Sở Xây dựng chủ trì, phối hợp với Sở Kế hoạch và Đầu tư thẩm định dự án") == [
         "Sở Kế hoạch và Đầu tư"]
+
+
+def test_diff_follows_tables_and_assignments():
+    """A year on: a Phụ lục task moves its deadline, one task is dropped, an indicator of the
+    table changes. The diff says so (targets from tables compared like the others)."""
+    from pipeline.export.diff import diff_plans
+    old = parse_text(PHU_LUC)
+    new_text = (PHU_LUC.replace("Quý IV/2026", "Quý II/2026").replace("| 94,1 | ≥ 95", "| 94,1 | ≥ 96")
+                .replace("1 | Tỷ lệ che phủ rừng | % | 45,3 | 45,5\n", ""))
+    new_text = "\n".join(line for line in new_text.split("\n") if not line.startswith("2 | Số hóa"))
+    diff = diff_plans(old, parse_text(new_text))
+    moved = {(a["assignee"], a["change"], a["old_deadline"], a["new_deadline"]) for a in diff["assignments"]}
+    assert moved == {("Sở Tư pháp", "changed", "2026-12", "2026-06"), ("Văn phòng UBND tỉnh", "removed", "2026-06", None)}
+    insurance = next(c for c in diff["changes"] if "bảo hiểm y tế" in c["indicator"])
+    assert (insurance["old"], insurance["new"], insurance["change"]) == (95, 96, "changed")
+    # the forest target is still stated in the body: unchanged, not removed with its table row
+    forest = next(c for c in diff["changes"] if c["indicator"].lower() == "tỷ lệ che phủ rừng")
+    assert forest["change"] == "unchanged"
+
+
+def test_targets_as_data_carry_previous_value_source_and_places():
+    from pipeline.export.targets import TARGET_COLUMNS, target_rows, to_csv
+    rows = target_rows(parse_text(PHU_LUC), "phu-luc")
+    forest = next(r for r in rows if r["indicator"].lower() == "tỷ lệ che phủ rừng")
+    assert (forest["previous"], forest["source"]) == (45.3, "body")
+    assert forest["places"] == f"{forest['line']};{PHU_LUC.split(chr(10)).index('1 | Tỷ lệ che phủ rừng | % | 45,3 | 45,5') + 1}"
+    assert TARGET_COLUMNS[-3:] == ["previous", "source", "places"]
+    assert to_csv(rows).split("\n")[0].endswith(",previous,source,places")

@@ -32,6 +32,7 @@ def collect_targets(root: Node, *, legacy: bool = False) -> list[Target]:
         if ctx & NOT_TARGETS:
             continue
         strict = "targets" in ctx
+        tasks = "tasks" in ctx
         block = node.block
         if block is not None and node.kinds and node.title and block.text.startswith(node.title):
             # "2. Mục tiêu cụ thể: Tỷ lệ hộ nghèo giảm 1,5%; ...": the title is not an indicator
@@ -39,12 +40,12 @@ def collect_targets(root: Node, *, legacy: bool = False) -> list[Target]:
             while rest < len(block.text) and block.text[rest] in " :":
                 rest += 1
             block = block.tail(rest)
-        found = read_targets(block, item_number(node), strict=strict, legacy=legacy) if block else []
+        found = read_targets(block, item_number(node), strict=strict, legacy=legacy, tasks=tasks) if block else []
         if strict and not node.children and not node.kinds and (found or any(ch.isdigit() for ch in node.block.text)):
             node.dropped = True         # an item of a target list is a target, not a section
         out.extend(found)
         for para in node.paragraphs:
-            out.extend(read_targets(para, None, strict=strict, legacy=legacy))
+            out.extend(read_targets(para, None, strict=strict, legacy=legacy, tasks=tasks))
     return out
 
 

@@ -196,7 +196,7 @@ def table_targets(found: FoundTable, index: int, *, legacy: bool = False) -> lis
                 continue
             block = Block(marker=None, text="")
             block.append(task, line)
-            for t in read_targets(block, None, strict=False, legacy=legacy):
+            for t in read_targets(block, None, strict=False, legacy=legacy, tasks=True):
                 t.source, t.places = "table", [place]
                 out.append(t)
     return out

@@ -291,16 +291,17 @@ _SCOPE_PHRASE = re.compile(r"\s*((?:đối với|Đối với)\s[^,;.()]+)")
 _BREAKDOWN_OPEN = re.compile(r"(?:^|[\s(,;:])(trong do|bao gom|gom|cu the)\s*[:,]?\s*")
 
 
-def read_targets(block: Block, number, *, strict: bool, legacy: bool = False) -> list[Target]:
+def read_targets(block: Block, number, *, strict: bool, legacy: bool = False, tasks: bool = False) -> list[Target]:
     """The targets in one block (an item or a paragraph). `strict` is False outside target
     sections, where a quantity counts only when the sentence reads as a target ("phấn đấu",
-    "chỉ tiêu", or a qualifier right before the number). `legacy`: the text was restored from
-    legacy OCR, so units may still be misspelt."""
+    "chỉ tiêu", or a qualifier right before the number), except in tasks (`tasks`: "Tổ chức 02
+    lớp tập huấn", "Duy trì 100% cơ quan ...": every quantified task is a commitment).
+    `legacy`: the text was restored from legacy OCR, so units may still be misspelt."""
     text = block.text
     if not _HAS_DIGIT.search(text):
         return []
     quantities = _drop_label_numbers(text, find_quantities(text, legacy=legacy))
-    if not strict:
+    if not strict and not tasks:
         quantities = [q for q in quantities if q.qualifier or _target_sentence(text, q.start)]
     return _ItemReader(block, number).read(quantities)
 
