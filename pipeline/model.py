@@ -187,7 +187,8 @@ class LayerWord:
 @dataclass
 class Page:
     """One page of a source document: an image to OCR, text that needs no OCR, or both (a
-    scanned PDF page that carries an older OCR's text layer)."""
+    scanned PDF page that carries an older OCR's text layer: the image is read, the layer is a
+    second reading of its words). Read by OCR exactly when `image` is set."""
     number: int                       # 1-based, in document order
     image: Any = None                 # numpy uint8 array (grayscale or BGR) when the page is an image
     text: str | None = None           # text of a .txt source or of a PDF page's text layer
@@ -197,6 +198,7 @@ class Page:
     layer: list[LayerWord] | None = None   # the PDF text layer's words with their boxes
     width: int | None = None          # px of the page frame of `layer` boxes (PDF pages: the page
     height: int | None = None         # at `dpi`, whether or not it was rendered)
+    why: str | None = None            # why this page is read as it is (PDF pages: the layer's verdict)
 
 
 @dataclass
@@ -234,6 +236,10 @@ class RawLine:
     style: LineStyle | None = None    # from a Word file
     boxes: list[Box | None] | None = None
     block: int | None = None
+    # another engine's reading of each word, where one exists (a scanner PDF's old text layer
+    # over the scan that Tesseract read again; aligned by box, pipeline.ocr.fusion): a second,
+    # independent observation that restoration scores candidates against too. None: no such word.
+    second: list[str | None] | None = None
 
     def box(self) -> Box | None:
         return union_of(self.boxes or [])

@@ -52,8 +52,10 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
-def load_document(path: str | Path, *, max_pixels: int | None = None) -> Document:
-    """Read one source file into pages. Raises an InputFileError subclass on bad input."""
+def load_document(path: str | Path, *, max_pixels: int | None = None, text_layer: str = "auto") -> Document:
+    """Read one source file into pages. Raises an InputFileError subclass on bad input.
+    `text_layer` (auto, use, redo) says which PDF pages are read from their text layer and which
+    from their image (pipeline.ingest.layer)."""
     path = Path(path)
     kind = kind_of(path)
     if kind is None:
@@ -70,7 +72,7 @@ def load_document(path: str | Path, *, max_pixels: int | None = None) -> Documen
         pages = image_pages(data, path, max_pixels=max_pixels)
     elif kind == "pdf":
         from .pdf import pdf_pages
-        pages = pdf_pages(data, path, max_pixels=max_pixels)
+        pages = pdf_pages(data, path, max_pixels=max_pixels, text_layer=text_layer)
     else:
         from .word import word_pages
         if path.suffix.lower() in CONVERTED:

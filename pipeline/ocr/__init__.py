@@ -192,16 +192,21 @@ def recognise(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAUL
             if page.layer is not None:
                 lines.extend(layer_lines(page))
                 pages.append(PageInfo(number=page.number, read="layer", width=page.width,
-                                      height=page.height, dpi=page.dpi))
+                                      height=page.height, dpi=page.dpi, why=page.why))
             else:
                 lines.extend(RawLine(text=t, page=page.number, style=page.styles.get(k + 1))
                              for k, t in enumerate((page.text or "").split("\n")))
-                pages.append(PageInfo(number=page.number, read="text"))
+                pages.append(PageInfo(number=page.number, read="text", why=page.why))
             # a page's tables name their first row's line within the page: renumber them
             tables.extend(replace(t, line=offset + t.line) for t in page.tables if t.line)
             continue
         result = results[page.number]
+        if page.layer:
+            # an old text layer over the scan: a second reading of each word (pipeline.ocr.fusion)
+            from .fusion import attach_second_readings
+            attach_second_readings(result.lines, page.layer, result.info, page.image.shape[1], page.image.shape[0])
         lines.extend(result.lines)
+        result.info.why = page.why
         pages.append(result.info)
         if details is not None:
             details.append(result)
