@@ -20,7 +20,7 @@ from .model import Plan, RawText, RestoredText, Source
 FORMATS = ("json", "docx", "txt")
 # What follows an output's name for each format (OUTDIR/<name><suffix>). The batch never gives
 # an input a name whose outputs would land on an input (pipeline.batch.inputs).
-OUTPUT_SUFFIXES = (".json", ".docx", ".txt", ".pdf", ".alto.xml")
+OUTPUT_SUFFIXES = (".json", ".docx", ".txt", ".pdf", ".alto.xml", ".words.json.gz", ".corrections.json")
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class ProcessOptions:
     review: bool = False                    # DOCX highlights low-confidence changes
     jobs: int = 1                           # worker processes (batch) / pages in parallel
     force: bool = False                     # redo inputs the manifest says are done
+    corrections: Path | None = None         # reviewers' corrections (TSV of `sohoa review`) to prefer
 
     def with_(self, **changes) -> "ProcessOptions":
         return replace(self, **changes)
@@ -59,6 +60,7 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
     from .parse import parse_plan
     from .parse.numerals import write_back_numerals
     from .restore import restore_text
+    from .restore.corrections import load_corrections
     from .restore.quality import quality_of
 
     path = Path(path)
@@ -75,7 +77,7 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
     lap("ingest")
     raw = recognise(document, lang=options.lang, psm=options.psm, jobs=options.jobs)
     lap("ocr")
-    restored = restore_text(raw, style=options.tone_style)
+    restored = restore_text(raw, style=options.tone_style, corrections=load_corrections(options.corrections))
     lap("restore")
     source = Source(path=str(path), sha256=document.sha256, kind=document.kind, pages=len(document.pages),
                     ocr={"engine": raw.ocr_engine, "lang": raw.ocr_lang} if raw.ocr_engine else None,
@@ -112,6 +114,13 @@ def write_outputs(result: DocumentResult, outdir: Path, options: ProcessOptions,
         else:
             raise ValueError(f"unknown format {fmt!r}")
         written[fmt] = dest
+    # Always: the words with their boxes and alternatives, which `sohoa review` works from
+    # (pipeline/export/words.py); not a format a user chooses.
+    from .export.words import WORDS_SUFFIX, write_words
+    dest = outdir / f"{stem}{WORDS_SUFFIX}"
+    refuse_to_overwrite_input(dest, result.path)
+    write_words(result.restored, result.plan.source, dest, review=options.review)
+    written["words"] = dest
     return written
 
 

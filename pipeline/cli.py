@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "a single file's pages do")
     pr.add_argument("--force", action="store_true",
                     help="redo every input, even those the manifest says are done and unchanged")
+    pr.add_argument("--corrections", metavar="FILE",
+                    help="prefer the words reviewers wrote: the sohoa-corrections.tsv that `sohoa review` keeps "
+                         "in its OUTDIR (a misreading corrected there comes out corrected here)")
 
     df = sub.add_parser(
         "diff", parents=[common, reading], formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -114,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     rs.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="text file, or - for stdin (default)")
     rs.add_argument("--explain", action="store_true",
                     help="after each line, list the words changed: original -> restored (confidence)")
+    rs.add_argument("--corrections", metavar="FILE",
+                    help="prefer the words reviewers wrote (the sohoa-corrections.tsv of `sohoa review`)")
     return p
 
 
@@ -180,9 +185,14 @@ def cmd_process(args) -> int:
     from .api import ProcessOptions
     from .batch import default_jobs, run_batch
 
+    corrections = None
+    if args.corrections:
+        from .restore.corrections import load_corrections
+        load_corrections(args.corrections)        # a missing or malformed file stops here (exit 2)
+        corrections = Path(args.corrections).resolve()
     options = ProcessOptions(outdir=Path(args.outdir), formats=parse_formats(args.formats), lang=args.lang,
                              psm=args.psm, tone_style=args.tone_style, review=args.review,
-                             jobs=args.jobs or default_jobs(), force=args.force)
+                             jobs=args.jobs or default_jobs(), force=args.force, corrections=corrections)
     return run_batch([Path(p) for p in args.inputs], options, verbose=args.verbose)
 
 
@@ -271,7 +281,14 @@ def cmd_restore(args) -> int:
         text = decode_text(read_bytes(Path(args.file)), Path(args.file))
     if text.endswith("\n"):   # every output line gets its own newline below
         text = text[:-1]
-    restored = restore(text, tone_style=args.tone_style)
+    if args.corrections:
+        from .model import RawText
+        from .restore import restore_text
+        from .restore.corrections import load_corrections
+        restored = restore_text(RawText.from_string(text), style=args.tone_style,
+                                corrections=load_corrections(args.corrections))
+    else:
+        restored = restore(text, tone_style=args.tone_style)
     out = sys.stdout
     for line in restored.lines:
         out.write(line.text + "\n")

@@ -34,7 +34,7 @@ __all__ = ["run_batch", "expand_inputs", "default_jobs", "share_jobs", "MANIFEST
 
 LOCK_NAME = ".sohoa.lock"
 # Temporary files of export/atomic.py (".<name>.<random>.part") that a killed run left behind.
-_PARTIAL = re.compile(r"^\..+\.(json|docx|txt|csv|html)\.[^.]+\.part$")
+_PARTIAL = re.compile(r"^\..+\.(json|docx|txt|csv|html|gz)\.[^.]+\.part$")
 
 
 def default_jobs() -> int:
@@ -56,9 +56,13 @@ def share_jobs(budget: int | None, files: int) -> tuple[int, int]:
 def options_fingerprint(options) -> str:
     """What, besides the input's content, decides its outputs. A change redoes the input."""
     from .. import __version__
-    return json.dumps({"formats": sorted(options.formats), "lang": options.lang, "psm": options.psm,
-                       "tone_style": options.tone_style, "review": options.review, "sohoa": __version__},
-                      sort_keys=True)
+    shape = {"formats": sorted(options.formats), "lang": options.lang, "psm": options.psm,
+             "tone_style": options.tone_style, "review": options.review, "sohoa": __version__}
+    if getattr(options, "corrections", None) is not None:
+        # only when given, so that runs without it keep their fingerprints
+        from ..restore.corrections import load_corrections
+        shape["corrections"] = load_corrections(options.corrections).fingerprint
+    return json.dumps(shape, sort_keys=True)
 
 
 def sha256_of(path: Path) -> str | None:

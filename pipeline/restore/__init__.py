@@ -21,10 +21,12 @@ if TYPE_CHECKING:   # the data classes load with the engine, not with `sohoa --h
 __all__ = ["restore_text", "restore_string"]
 
 
-def restore_text(raw: RawText, *, style: str = "new") -> RestoredText:
-    """Restore every line of `raw`; the result keeps its lines."""
+def restore_text(raw: RawText, *, style: str = "new", corrections=None) -> RestoredText:
+    """Restore every line of `raw`; the result keeps its lines. `corrections` (a
+    corrections.Corrections, e.g. load_corrections("OUTDIR/sohoa-corrections.tsv")) makes the
+    words reviewers wrote win over the restorer's own readings."""
     from .engine import get_engine
-    return get_engine(style).restore(raw)
+    return get_engine(style).restore(raw, corrections=corrections)
 
 
 def restore_string(text: str | RawText, *, tone_style: str = "new") -> RestoredText:

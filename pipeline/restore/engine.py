@@ -167,7 +167,8 @@ class Engine:
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ public
-    def restore(self, raw: RawText) -> RestoredText:
+    def restore(self, raw: RawText, corrections=None) -> RestoredText:
+        """Restore `raw`; `corrections` (corrections.Corrections, reviewers' words) are preferred."""
         condition = detect_condition(raw)
         kind = "eng" if condition == "legacy" else "vie"
         settings = SETTINGS[kind]
@@ -187,7 +188,10 @@ class Engine:
                         slots.append(self._fixed_id(self.lm.num if piece.core.isdigit() else self.lm.code))
                     elif piece.core:
                         conf = confs_of(lines[li], piece.word) if kind == "vie" else None
-                        slots.append(self._word_slot(piece.core, kind, settings, (li, pi), conf))
+                        slot = self._word_slot(piece.core, kind, settings, (li, pi), conf)
+                        if corrections:
+                            slot = corrections.adjust(slot, piece.core, *neighbours(pieces_of[li], pi), self.lm)
+                        slots.append(slot)
                     for t in punct_tokens(piece.suffix):
                         slots.append(self._fixed(t))
             slots.append(eos)
@@ -354,6 +358,11 @@ class Engine:
 
 
 _UPPER_RUN = re.compile(r"(?<![^\W\d_])[A-Z]{2,8}(?![^\W\d_])")
+
+
+def neighbours(pieces, pi: int) -> tuple[str, str]:
+    """The cores beside piece `pi` on its line ("" at the line's edges)."""
+    return (pieces[pi - 1].core if pi > 0 else "", pieces[pi + 1].core if pi + 1 < len(pieces) else "")
 
 
 def box_of(line: RawLine, word_lengths: list[int] | None, piece):
