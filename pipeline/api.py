@@ -94,34 +94,53 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
 
 
 def write_outputs(result: DocumentResult, outdir: Path, options: ProcessOptions, *,
-                  name: str | None = None) -> dict[str, Path]:
+                  name: str | None = None, words: bool = True) -> dict[str, Path]:
     """Write the requested formats as OUTDIR/<stem>.<ext>, each file atomically.
-    `name` (a batch's output name, may hold subfolders: "2024/plan") replaces the stem."""
+    `name` (a batch's output name, may hold subfolders: "2024/plan") replaces the stem.
+
+    Also, unless `words` is False, the words sidecar OUTDIR/<stem>.words.json.gz (the restoration
+    whole, which `sohoa review` works from). When a review left OUTDIR/<stem>.corrections.json,
+    the formats are written from the corrected words (pipeline/review/apply.py), so processing a
+    reviewed document again never loses the reviewer's work; the sidecar keeps the restoration
+    as it came."""
     stem = name or output_stem(result.path)
     written: dict[str, Path] = {}
+    if words:
+        from .export.words import WORDS_SUFFIX, write_words
+        dest = outdir / f"{stem}{WORDS_SUFFIX}"
+        refuse_to_overwrite_input(dest, result.path)
+        write_words(result.restored, result.plan.source, dest, review=options.review)
+        written["words"] = dest
+    restored, plan = reviewed(result, outdir / stem)
     for fmt in options.formats:
         dest = outdir / f"{stem}.{fmt}"
         refuse_to_overwrite_input(dest, result.path)
         if fmt == "json":
             from .export.json_plan import write_plan_json
-            write_plan_json(result.plan, dest)
+            write_plan_json(plan, dest)
         elif fmt == "txt":
             from .export.text import write_restored_text
-            write_restored_text(result.restored, dest)
+            write_restored_text(restored, dest)
         elif fmt == "docx":
             from .export.docx import write_docx
-            write_docx(result.plan, result.restored, dest, review=options.review)
+            write_docx(plan, restored, dest, review=options.review)
         else:
             raise ValueError(f"unknown format {fmt!r}")
         written[fmt] = dest
-    # Always: the words with their boxes and alternatives, which `sohoa review` works from
-    # (pipeline/export/words.py); not a format a user chooses.
-    from .export.words import WORDS_SUFFIX, write_words
-    dest = outdir / f"{stem}{WORDS_SUFFIX}"
-    refuse_to_overwrite_input(dest, result.path)
-    write_words(result.restored, result.plan.source, dest, review=options.review)
-    written["words"] = dest
     return written
+
+
+def reviewed(result: DocumentResult, stem_path: Path) -> tuple[RestoredText, Plan]:
+    """The document as its review corrected it (<stem>.corrections.json), or as it is."""
+    from .review.apply import CORRECTIONS_SUFFIX, corrected, has_corrections, read_corrections
+    path = stem_path.with_name(stem_path.name + CORRECTIONS_SUFFIX)
+    if not path.exists():
+        return result.restored, result.plan
+    corrections = read_corrections(path, stem_path.name)
+    if not has_corrections(corrections):
+        return result.restored, result.plan
+    restored, plan, _ = corrected(result.restored, result.plan.source, corrections)
+    return restored, plan
 
 
 def refuse_to_overwrite_input(dest: Path, source: Path) -> None:

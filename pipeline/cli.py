@@ -108,6 +108,22 @@ def build_parser() -> argparse.ArgumentParser:
                     help="CSV for Excel in a Vietnamese locale: UTF-8 with a byte order mark, ';' between "
                          "fields, ',' as the decimal mark")
 
+    rv = sub.add_parser(
+        "review", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="check restored words against the scans in the browser; corrections remake the outputs",
+        description="Serve a local web page for the documents of a `sohoa process` output folder: the "
+                    "page image with every word's box beside the restored text, unsure words first, the "
+                    "restorer's alternatives and the OCR's reading of each word. Each correction is saved "
+                    "at once in OUTDIR/<name>.corrections.json, the document's outputs are made again from "
+                    "the corrected words, and OUTDIR/sohoa-corrections.tsv collects them for "
+                    "`sohoa process --corrections`.\n\n"
+                    "The server listens on 127.0.0.1 only and prints its URL with a random access token; "
+                    "requests without it are refused. Ctrl-C stops it.",
+        epilog=EPILOG)
+    rv.add_argument("outdir", metavar="OUTDIR", help="an output folder of `sohoa process`")
+    rv.add_argument("--port", type=int, default=0, help="port to listen on (default: any free port)")
+    rv.add_argument("--no-browser", action="store_true", help="print the URL, do not open a browser")
+
     rs = sub.add_parser(
         "restore", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
         help="restore OCR'd Vietnamese text; restored text to stdout, line for line",
@@ -147,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_diff(args)
         if args.command == "targets":
             return cmd_targets(args)
+        if args.command == "review":
+            return cmd_review(args)
         raise UsageError(f"unknown command {args.command!r}")
     except KeyboardInterrupt:
         print("sohoa: interrupted", file=sys.stderr)
@@ -267,6 +285,13 @@ def cmd_targets(args) -> int:
           + (f", {failed} failed" if failed else "") + (f" -> {args.output}" if args.output else ""),
           file=sys.stderr)
     return ExitCode.INPUT_FAILED if failed else ExitCode.OK
+
+
+def cmd_review(args) -> int:
+    from .review.server import serve
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port} is not a port number", hint="give 1-65535, or 0 for any free port")
+    return serve(Path(args.outdir), port=args.port, open_browser=not args.no_browser)
 
 
 def cmd_restore(args) -> int:
