@@ -189,12 +189,12 @@ def main():
     feats: Features = model.features
     for p in pages:
         p["X"] = feats.matrix(p["words"])
-        p["group"] = group_of(p["condition"])
+        p["group"] = group_of(p["condition"], p["words"])
         p["shipped"] = model.probabilities(p["words"], p["condition"])
 
     # cross-fitting on the ocr-pairs pages: even pages score odd ones and back
     fit_sets = {"legacy", "vie text", "vie scans"}
-    for g in ("legacy", "vie"):
+    for g in ("legacy", "scan", "text"):
         mine = [p for p in pages if p["group"] == g and p["set"] in fit_sets]
         for parity in (0, 1):
             train = [p for p in mine if p["page"] % 2 != parity]
@@ -229,6 +229,9 @@ def main():
         print(f"  model, shipped                  {summary(shipped_flags, wrong)}")
         prob = joined(rows, "oof") if all("oof" in r for r in rows) else joined(rows, "shipped")
         print(f"  curve (errors in the most doubtful x % of words): {curve(prob, wrong)}")
+    rows = [p for p in pages if p["set"] in fit_sets]
+    if rows and all("oof" in r for r in rows):
+        print(f"all held-out ocr-pairs pages, cross-fitted: {summary(joined(rows, 'oof_flags'), joined(rows, 'wrong'))}")
     print("\nthresholds (shipped):", ", ".join(f"{g} {t:.3f}" for g, t in model.thresholds.items()))
 
 

@@ -8,7 +8,8 @@ restorer's best runner-up, whether restoration changed it, Tesseract's word conf
 (scans), what kind of token it is (word, number, code, junk), whether a code has a letter part
 never seen in the corpora (dictionaries/code_parts.txt), whether a word is a Vietnamese syllable
 and a known one, its case, and its neighbours. A word is unsure when that probability reaches the
-model's threshold for the document's condition (legacy OCR, or Vietnamese OCR / clean text).
+model's threshold for the document's kind (legacy OCR; a scan read by sohoa, with Tesseract's
+word confidences; Vietnamese or clean text without them).
 
 The weights and thresholds are in dictionaries/unsure.json, fitted on held-out pages by
 dictionaries/build/build_unsure.py; benchmarks/unsure.py measures the share of words flagged and
@@ -32,7 +33,7 @@ FEATURES = (
     "p<0.5", "p<0.8", "p<0.9", "p<0.95", "p<0.99", "p<0.999",      # the restorer's posterior
     "alternative", "changed",
     "ocr unknown", "ocr<30", "ocr<50", "ocr<70", "ocr<85",         # Tesseract's word confidence
-    "number", "code", "unknown code part", "junk",
+    "number", "code", "unknown code part", "junk", "numbering", "date",
     "not in vocabulary", "rare word", "not a syllable", "title case", "upper case",
     "neighbour unsure", "neighbour junk",
 )
@@ -42,17 +43,24 @@ RARE_LOGP = -12.0          # unigram log-probability below which a known word co
 # Characters no word, number or code of a plan is written with: OCR noise.
 _ODD = re.compile(r"[^\w\s/.,%:;()\-–—'’‘\"“”!?&+*=<>§°]")
 _CODE_SPLIT = re.compile(r"[-/.&,;:()]")
+# The numbering that opens a line (1. 1.2. II. a) b.) and dates (15/3/2026): seldom misread, and
+# telling them from other numbers and codes keeps them out of the reviewer's way.
+_NUMBERING = re.compile(r"^(?:\d{1,2}\.)+$|^[IVXL]{1,5}\.$|^[a-zđ][.)]$")
+_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}[.,;:)]*$")
 
 
-def group_of(condition: str) -> str:
-    """The model a document's words are scored by: "legacy" OCR, or "vie" (Vietnamese OCR, clean)."""
-    return "legacy" if condition == "legacy" else "vie"
+def group_of(condition: str, words=()) -> str:
+    """The model a document's words are scored by: "legacy" OCR; "scan", Vietnamese OCR with
+    Tesseract's word confidences (a scan sohoa read); "text", Vietnamese or clean text without."""
+    if condition == "legacy":
+        return "legacy"
+    return "scan" if any(w.ocr_confidence is not None and w.ocr_confidence >= 0 for w in words) else "text"
 
 
 def _is_junk(text: str, core: str) -> bool:
     chars = [c for c in text if not c.isspace()]
     punct = sum(not c.isalnum() for c in chars) / max(1, len(chars))
-    return punct > 0.3 or len(core) > 15 or bool(_ODD.search(text))
+    return (punct > 0.3 and len(chars) >= 4) or len(core) > 15 or bool(_ODD.search(text))
 
 
 class Features:
@@ -94,16 +102,18 @@ class Features:
             r[15] = cls == CODE
             r[16] = cls == CODE and self._code_unknown(core)
             r[17] = junk[i]
+            r[18] = w.index == 0 and bool(_NUMBERING.match(w.text))
+            r[19] = bool(_DATE.match(w.text))
             if cls is None:                        # a word of letters
                 word_id = self.lm.index.get(place_tone(core.lower(), "new"))
-                r[18] = word_id is None
-                r[19] = word_id is not None and float(self.lm.uni[word_id]) < RARE_LOGP
-                r[20] = not is_valid_syllable(core)
-                r[21] = len(core) > 1 and core.istitle()
-                r[22] = len(core) > 1 and core.isupper()
+                r[20] = word_id is None
+                r[21] = word_id is not None and float(self.lm.uni[word_id]) < RARE_LOGP
+                r[22] = not is_valid_syllable(core)
+                r[23] = len(core) > 1 and core.istitle()
+                r[24] = len(core) > 1 and core.isupper()
             near = [j for j in (i - 1, i + 1) if 0 <= j < len(words) and words[j].line == w.line]
-            r[23] = any(unsure[j] for j in near)
-            r[24] = any(junk[j] for j in near)
+            r[25] = any(unsure[j] for j in near)
+            r[26] = any(junk[j] for j in near)
         return rows
 
 
@@ -116,11 +126,11 @@ class UnsureModel:
     def probabilities(self, words: list, condition: str) -> np.ndarray:
         if not words:
             return np.zeros(0)
-        z = self.features.matrix(words) @ self.weights[group_of(condition)]
+        z = self.features.matrix(words) @ self.weights[group_of(condition, words)]
         return 1.0 / (1.0 + np.exp(-z))
 
     def flags(self, words: list, condition: str) -> np.ndarray:
-        return self.probabilities(words, condition) >= self.thresholds[group_of(condition)]
+        return self.probabilities(words, condition) >= self.thresholds[group_of(condition, words)]
 
 
 def load_code_parts(folder) -> set[str]:
@@ -175,11 +185,16 @@ def logistic_fit(X: np.ndarray, y: np.ndarray, l2: float = 1.0, iterations: int 
 
 
 def threshold_for(probabilities: np.ndarray, wrong: np.ndarray, recall: float) -> float:
-    """The highest threshold whose flagged words hold at least `recall` of the wrong ones."""
+    """A threshold whose flagged words (probability >= it) hold at least `recall` of the wrong
+    ones: halfway between the probability that reaches it and the next lower one, so that words
+    with equal probabilities (many words share every feature) are flagged or not together, and
+    rounding the threshold never moves a whole group across it."""
     order = np.argsort(-probabilities, kind="stable")
+    ranked = probabilities[order]
     held = np.cumsum(wrong[order]) / max(1.0, float(wrong.sum()))
     k = min(int(np.searchsorted(held, recall - 1e-12)), len(order) - 1)
-    return float(probabilities[order][k])
+    lower = ranked[k + 1:][ranked[k + 1:] < ranked[k]]
+    return float((ranked[k] + lower[0]) / 2) if len(lower) else float(ranked[k]) / 2
 
 
 __all__ = ["FEATURES", "Features", "UnsureModel", "get_model", "unsure_flags", "logistic_fit",

@@ -229,7 +229,10 @@ async function post(body, what) {
 
 async function save(id, text) {
   const ok = await post({ corrections: [{ id, text }] }, text === state.byId.get(id).restored ? "accepted" : "correction");
-  if (ok) step(1);
+  if (ok) {
+    if (document.activeElement) document.activeElement.blur();     // the keys move on again
+    step(1);
+  }
 }
 
 // ------------------------------------------------------------------ header and targets
