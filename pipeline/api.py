@@ -33,6 +33,7 @@ class ProcessOptions:
     review: bool = False                    # DOCX highlights low-confidence changes
     jobs: int = 1                           # worker processes (batch) / pages in parallel
     force: bool = False                     # redo inputs the manifest says are done
+    text_layer: str = "auto"                # PDF text layers: auto, use, redo (pipeline.ingest.layer)
     corrections: Path | None = None         # reviewers' corrections (TSV of `sohoa review`) to prefer
 
     def with_(self, **changes) -> "ProcessOptions":
@@ -73,7 +74,7 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
         timings[name] = round(now - t, 4)
         t = now
 
-    document = load_document(path)
+    document = load_document(path, text_layer=options.text_layer)
     lap("ingest")
     raw = recognise(document, lang=options.lang, psm=options.psm, jobs=options.jobs)
     lap("ocr")

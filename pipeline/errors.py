@@ -94,6 +94,23 @@ class BadPlanError(InputFileError):
     code = "E111"
 
 
+class CorruptDocumentError(InputFileError):
+    """A Word file (.docx, or what LibreOffice made of a .doc) that cannot be read."""
+    code = "E112"
+
+
+class ConverterMissingError(InputFileError):
+    """A .doc (.odt, .rtf) needs LibreOffice to be read and LibreOffice is not installed. An
+    input failure (exit 4), not a missing dependency (exit 3): the other inputs of a batch do
+    not need it and are still processed."""
+    code = "E113"
+
+
+class ConversionFailedError(InputFileError):
+    """LibreOffice ran on the file but made nothing of it (damaged, protected, timed out)."""
+    code = "E114"
+
+
 # ---------------------------------------------------------------- dependencies (exit 3)
 
 class MissingDependencyError(SohoaError):

@@ -1,6 +1,6 @@
 """The data that flows between the stages.
 
-    ingest  -> Document (pages: images, text layers, or text)
+    ingest  -> Document (pages: images, text layers, or text; a Word file's tables as Tables)
     ocr     -> RawText  (pages, and lines of words: text, box, OCR confidence)
     restore -> RestoredText (the same pages and lines; tokens: restored text, original, confidence,
                alternatives; every word keeps its box)
@@ -13,6 +13,10 @@ down. `PageInfo` gives that frame's size and resolution and how the source was t
 exporters map pixels to their own units (PDF points = px * 72 / dpi; ALTO pixels as they are).
 Words of a text input have no box (None).
 
+Tables. A table travels as text rows (`cell | cell | cell`, one line per row, so every stage can
+read and restore it as text) and, when its source knew more (a Word file's merged cells, a
+cell's own line breaks), as a `Table` that names the line of its first row.
+
 Plain dataclasses, no behaviour beyond small conveniences, so every stage can be called and
 tested on its own. `Plan.to_dict()` is the JSON contract of DESIGN.md; `Plan.from_dict()` reads
 it back (for `sohoa diff` and `sohoa targets` on written plans).
@@ -24,6 +28,77 @@ from pathlib import Path
 from typing import Any
 
 PLAN_SCHEMA = "sohoa.plan/1"
+
+
+# --------------------------------------------------------------------------- tables
+
+@dataclass
+class TableCell:
+    """One cell where it starts (as in HTML): a merged cell spans `rowspan` rows and `colspan`
+    grid columns, and the places it covers hold no cell of their own. `text` keeps the cell's
+    own line breaks."""
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class Table:
+    """A table of the document. `rows` hold the cells where they start; `grid()` gives every
+    row as one text per grid column, a merged cell's text repeated over what it covers. Each row
+    is one line of the text (`cell | cell`), the first at `line` (1-based; within its page in a
+    Page, within the document from RawText on)."""
+    rows: list[list[TableCell]] = field(default_factory=list)
+    header_rows: int = 0              # leading rows that name the columns
+    line: int | None = None
+    title: str | None = None          # the caption or annex heading above it ("PHỤ LỤC I ...")
+    kind: str | None = None           # "tasks", "indicators", or None (any other table)
+    columns: list[str | None] = field(default_factory=list)   # role of each grid column (parse)
+    source: str = "text"              # "word", "text" or "scan"
+
+    @property
+    def width(self) -> int:
+        grid = self.cell_grid()
+        return len(grid[0]) if grid else 0
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Table":
+        known = {f.name for f in fields(cls)}
+        rows = [[TableCell(**{k: v for k, v in c.items() if k in ("text", "rowspan", "colspan")}) for c in row]
+                for row in d.get("rows") or []]
+        return cls(**{**{k: v for k, v in d.items() if k in known}, "rows": rows})
+
+    def grid(self) -> list[list[str]]:
+        """Every row as one text per grid column (a merged cell's text where it reaches)."""
+        return [[c.text if c is not None else "" for c in row] for row in self.cell_grid()]
+
+    def cell_grid(self) -> list[list["TableCell | None"]]:
+        """Every row as one TableCell per grid column: the cell that covers that place (the same
+        object over a merged area), None where no cell reaches."""
+        out: list[list[TableCell | None]] = []
+        pending: dict[int, tuple[TableCell, int]] = {}        # column -> (cell, rows still covered)
+        for row in self.rows:
+            placed: list[TableCell | None] = []
+            cells = iter(row)
+            while True:
+                col = len(placed)
+                if col in pending:
+                    cell, left = pending[col]
+                    placed.extend([cell] * cell.colspan)
+                    if left > 1:
+                        pending[col] = (cell, left - 1)
+                    else:
+                        del pending[col]
+                    continue
+                cell = next(cells, None)
+                if cell is None:
+                    break
+                if cell.rowspan > 1:
+                    pending[col] = (cell, cell.rowspan - 1)
+                placed.extend([cell] * max(1, cell.colspan))
+            out.append(placed)
+        width = max((len(r) for r in out), default=0)
+        return [r + [None] * (width - len(r)) for r in out]
 
 
 # --------------------------------------------------------------------------- geometry
@@ -112,23 +187,39 @@ class LayerWord:
 @dataclass
 class Page:
     """One page of a source document: an image to OCR, text that needs no OCR, or both (a
-    scanned PDF page that carries an older OCR's text layer)."""
+    scanned PDF page that carries an older OCR's text layer: the image is read, the layer is a
+    second reading of its words). Read by OCR exactly when `image` is set."""
     number: int                       # 1-based, in document order
     image: Any = None                 # numpy uint8 array (grayscale or BGR) when the page is an image
     text: str | None = None           # text of a .txt source or of a PDF page's text layer
     dpi: int | None = None            # resolution from the file's metadata, when it has one
+    tables: list[Table] = field(default_factory=list)         # `line` counts within `text`
+    styles: dict[int, "LineStyle"] = field(default_factory=dict)   # line of `text` (1-based) -> style
     layer: list[LayerWord] | None = None   # the PDF text layer's words with their boxes
     width: int | None = None          # px of the page frame of `layer` boxes (PDF pages: the page
     height: int | None = None         # at `dpi`, whether or not it was rendered)
+    why: str | None = None            # why this page is read as it is (PDF pages: the layer's verdict)
 
 
 @dataclass
 class Document:
     """A source file, read but not yet recognised."""
     path: Path
-    kind: str                         # "text", "image" or "pdf"
+    kind: str                         # "text", "image", "pdf" or "word"
     sha256: str
     pages: list[Page]
+
+
+@dataclass(frozen=True)
+class LineStyle:
+    """How a Word file presented a line: its paragraph style, its outline level (Heading 1 is
+    1, from the style or the paragraph's own outline level), all of its text bold, centred,
+    numbered by Word's automatic numbering. The parser reads headings partly from these."""
+    name: str | None = None
+    outline: int | None = None
+    bold: bool = False
+    centred: bool = False
+    numbered: bool = False
 
 
 # --------------------------------------------------------------------------- ocr
@@ -142,8 +233,13 @@ class RawLine:
     text: str
     page: int = 1
     confidences: list[float] | None = None
+    style: LineStyle | None = None    # from a Word file
     boxes: list[Box | None] | None = None
     block: int | None = None
+    # another engine's reading of each word, where one exists (a scanner PDF's old text layer
+    # over the scan that Tesseract read again; aligned by box, pipeline.ocr.fusion): a second,
+    # independent observation that restoration scores candidates against too. None: no such word.
+    second: list[str | None] | None = None
 
     def box(self) -> Box | None:
         return union_of(self.boxes or [])
@@ -154,6 +250,7 @@ class RawText:
     lines: list[RawLine]
     ocr_engine: str | None = None     # e.g. "tesseract 5.3.0"; None for text sources
     ocr_lang: str | None = None       # e.g. "vie"
+    tables: list[Table] = field(default_factory=list)        # `line` counts within `lines`
     pages: list[PageInfo] = field(default_factory=list)
 
     @property
@@ -196,6 +293,7 @@ class RestoredLine:
     original: str
     tokens: list[RestoredToken] = field(default_factory=list)
     page: int = 1
+    style: LineStyle | None = None
     boxes: list[Box | None] | None = None
     block: int | None = None
 
@@ -224,6 +322,7 @@ class PlacedWord:
 class RestoredText:
     lines: list[RestoredLine]
     condition: str = "clean"          # detected input condition: "legacy", "vietnamese" or "clean"
+    tables: list[Table] = field(default_factory=list)        # as the source gave them (RawText.tables)
     pages: list[PageInfo] = field(default_factory=list)
 
     @property
@@ -281,9 +380,14 @@ class RestoredText:
                 d["boxes"] = [b.as_list() if b is not None else None for b in l.boxes]
             if l.block is not None:
                 d["block"] = l.block
+            if l.style is not None:
+                d["style"] = asdict(l.style)
             return d
-        return {"condition": self.condition, "pages": [p.to_dict() for p in self.pages],
-                "lines": [line(l) for l in self.lines]}
+        out = {"condition": self.condition, "pages": [p.to_dict() for p in self.pages],
+               "lines": [line(l) for l in self.lines]}
+        if self.tables:
+            out["tables"] = [asdict(t) for t in self.tables]
+        return out
 
     @classmethod
     def from_dict(cls, d: dict) -> "RestoredText":
@@ -294,12 +398,15 @@ class RestoredText:
 
         def line(l: dict) -> RestoredLine:
             boxes = l.get("boxes")
+            style = l.get("style")
             return RestoredLine(text=l["text"], original=l["original"], page=l.get("page", 1),
                                 tokens=[token(t) for t in l.get("tokens") or []],
-                                boxes=[Box.of(b) for b in boxes] if boxes is not None else None, block=l.get("block"))
+                                boxes=[Box.of(b) for b in boxes] if boxes is not None else None, block=l.get("block"),
+                                style=LineStyle(**style) if style else None)
         known = {f.name for f in fields(PageInfo)}
         return cls(lines=[line(l) for l in d.get("lines") or []], condition=d.get("condition", "clean"),
-                   pages=[PageInfo(**{k: v for k, v in p.items() if k in known}) for p in d.get("pages") or []])
+                   pages=[PageInfo(**{k: v for k, v in p.items() if k in known}) for p in d.get("pages") or []],
+                   tables=[Table.from_dict(t) for t in d.get("tables") or []])
 
 
 def _word_spans(text: str) -> list[tuple[int, int]]:
@@ -313,7 +420,7 @@ def _word_spans(text: str) -> list[tuple[int, int]]:
 class Source:
     path: str
     sha256: str
-    kind: str                          # "text", "image" or "pdf"
+    kind: str                          # "text", "image", "pdf" or "word"
     pages: int
     ocr: dict | None = None            # {"engine": ..., "lang": ...} when OCR was run
     # per page: what was read (ocr / layer / text) and why, and the page frame the words' boxes
@@ -351,6 +458,15 @@ class Goal:
 
 
 @dataclass
+class Place:
+    """Where a target is stated: a line of the text, and the table and row when it is a row of
+    a table (`table` indexes Plan.tables, `row` that table's rows)."""
+    line: int | None
+    table: int | None = None
+    row: int | None = None
+
+
+@dataclass
 class Target:
     number: int | str | None
     indicator: str
@@ -361,6 +477,9 @@ class Target:
     raw: str = ""
     breakdown: list[Target] = field(default_factory=list)
     line: int | None = None
+    previous: float | int | None = None    # the earlier period's value a table gives beside it
+    source: str = "body"                   # "body" (the text) or "table" (first stated in a table)
+    places: list[Place] = field(default_factory=list)   # every place it is stated (a Phụ lục restating the body)
 
 
 @dataclass
@@ -373,10 +492,13 @@ class Task:
 @dataclass
 class Assignment:
     number: int | str | None
-    assignee: str
+    assignee: str                      # the body that leads (chủ trì)
     responsibility: str = ""
     deadline: str | None = None        # ISO date when the text gives one
     line: int | None = None
+    co_assignees: list[str] = field(default_factory=list)   # partner bodies (phối hợp)
+    product: str | None = None         # what is to be delivered (sản phẩm), when stated
+    source: str = "body"               # "body" (the text) or "table" (a row of a task table)
 
 
 @dataclass
@@ -421,13 +543,15 @@ class Plan:
     references: list[Reference] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
     quality: Quality = field(default_factory=Quality)
+    tables: list[Table] = field(default_factory=list)
     schema: str = PLAN_SCHEMA
 
     def to_dict(self) -> dict:
-        """The sohoa.plan/1 JSON document (keys in contract order)."""
+        """The sohoa.plan/1 JSON document (keys in contract order; `tables`, added later, last)."""
         d = asdict(self)
         order = ["schema", "source", "header", "title", "year", "locality", "theme", "sections",
-                 "goals", "targets", "tasks", "assignments", "references", "recipients", "quality"]
+                 "goals", "targets", "tasks", "assignments", "references", "recipients", "quality",
+                 "tables"]
         return {k: d[k] for k in order}
 
     @classmethod
@@ -447,7 +571,9 @@ class Plan:
         def target(t):
             t = dict(t)
             t["breakdown"] = [target(b) for b in t.get("breakdown") or []]
+            t["places"] = [build(Place, p) for p in t.get("places") or []]
             return build(Target, t)
+
 
         q = dict(d.get("quality") or {})
         q["low_confidence"] = [build(LowConfidenceWord, w) for w in q.get("low_confidence") or []]
@@ -462,6 +588,7 @@ class Plan:
             assignments=[build(Assignment, a) for a in d.get("assignments") or []],
             references=[build(Reference, r) for r in d.get("references") or []],
             recipients=list(d.get("recipients") or []),
+            tables=[Table.from_dict(t) for t in d.get("tables") or []],
             quality=build(Quality, q),
             schema=d.get("schema", PLAN_SCHEMA),
         )

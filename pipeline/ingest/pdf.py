@@ -10,6 +10,7 @@ so that red stamps and blue signatures fade.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CorruptPdfError, EncryptedPdfError, ImageTooLargeError, NotAPdfError
@@ -23,8 +24,12 @@ MIN_DPI, MAX_DPI = 150, 400
 MIN_TEXT_LAYER_LETTERS = 40
 
 
-def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None) -> list[Page]:
+def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None, text_layer: str = "auto") -> list[Page]:
+    """The PDF's pages: each with its text layer (words and boxes) when it has one, and its
+    image rendered when it is to be read by OCR (pipeline.ingest.layer decides, by `text_layer`)."""
     import pypdfium2 as pdfium
+
+    from .layer import choose, judge
 
     if not data.lstrip()[:5] == b"%PDF-":
         raise NotAPdfError("is not a PDF file (no %PDF- header)", path=path,
@@ -45,10 +50,13 @@ def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None) -> list
         for i in range(len(pdf)):
             page = pdf[i]
             w_pt, h_pt = page.get_size()
-            dpi = scan_dpi(page, pdfium) or DEFAULT_DPI
-            text, layer = text_layer(page, dpi)
-            if text is not None:
-                pages.append(Page(number=i + 1, text=text, layer=layer, dpi=dpi,
+            scan = scan_image(page, pdfium)
+            dpi = scan.dpi if scan else DEFAULT_DPI
+            text, layer = text_layer_of(page, dpi)
+            verdict = judge(text) if text is not None else None
+            read, why = choose(verdict, text_layer, scanned=scan is not None and scan.coverage >= SCAN_COVERAGE)
+            if read == "layer":
+                pages.append(Page(number=i + 1, text=text, layer=layer, dpi=dpi, why=why,
                                   width=round(w_pt * dpi / 72), height=round(h_pt * dpi / 72)))
                 continue
             # A large-format page (A2, A0) is rendered at a lower resolution to stay within the
@@ -56,6 +64,7 @@ def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None) -> list
             fit = int((limit / max(w_pt * h_pt / 72 / 72, 1e-6)) ** 0.5)
             if fit < dpi:
                 dpi = fit
+                text, layer = text_layer_of(page, dpi) if text is not None else (None, None)
             if dpi < MIN_DPI:
                 raise ImageTooLargeError(f"page {i + 1} is too large to be a document page "
                                          f"({w_pt / 72 * 2.54:.0f} x {h_pt / 72 * 2.54:.0f} cm)", path=path,
@@ -66,7 +75,12 @@ def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None) -> list
             if total > MAX_DOCUMENT_PIXELS:
                 raise ImageTooLargeError(f"has too many pages to read at once (stopped at page {i + 1})",
                                          path=path, hint="split the PDF, e.g. `qpdf --split-pages`")
-            pages.append(Page(number=i + 1, image=render_gray(page, scale), dpi=dpi))
+            # a legacy layer stays beside the image: a second reading of the same words
+            second = layer if verdict is not None and verdict.kind == "legacy" else None
+            image = render_gray(page, scale)
+            pages.append(Page(number=i + 1, image=image, dpi=dpi, why=why, layer=second,
+                              text=text if second is not None else None,
+                              width=image.shape[1], height=image.shape[0]))
     except pdfium.PdfiumError as e:
         raise CorruptPdfError(f"a page could not be read ({e})", path=path,
                               hint="re-export it, or repair it with `qpdf in.pdf out.pdf`") from None
@@ -77,12 +91,24 @@ def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None) -> list
     return pages
 
 
-def scan_dpi(page, pdfium) -> int | None:
-    """Resolution of the largest image drawn on the page, within MIN_DPI..MAX_DPI, or None."""
+@dataclass(frozen=True)
+class ScanImage:
+    dpi: int                   # resolution of the page's largest image, within MIN_DPI..MAX_DPI
+    coverage: float            # share of the page's area that image covers
+
+
+# A page is a scan when one image covers at least this share of it (a scanner's page image
+# covers all of it; a logo or a photo in a born-digital document, far less).
+SCAN_COVERAGE = 0.5
+
+
+def scan_image(page, pdfium) -> ScanImage | None:
+    """The largest image drawn on the page: its resolution and how much of the page it covers."""
     import pypdfium2.raw as raw
 
     best = None
     try:
+        w_pt, h_pt = page.get_size()
         for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
             left, bottom, right, top = obj.get_bounds()
             w_in, h_in = abs(right - left) / 72, abs(top - bottom) / 72
@@ -98,7 +124,9 @@ def scan_dpi(page, pdfium) -> int | None:
         return None
     if best is None:
         return None
-    return int(round(min(max(best[1], MIN_DPI), MAX_DPI)))
+    area, dpi = best
+    return ScanImage(dpi=int(round(min(max(dpi, MIN_DPI), MAX_DPI))),
+                     coverage=min(1.0, area / max(w_pt * h_pt / 72 / 72, 1e-6)))
 
 
 def render_gray(page, scale: float):
@@ -111,7 +139,7 @@ def render_gray(page, scale: float):
     return colour_to_gray(arr[..., :3])
 
 
-def text_layer(page, dpi: float) -> tuple[str | None, list[LayerWord] | None]:
+def text_layer_of(page, dpi: float) -> tuple[str | None, list[LayerWord] | None]:
     """The page's text layer, and its words with their boxes in pixels of the page at `dpi`
     (the frame its rendering has), or (None, None) when it has no real text layer."""
     import unicodedata

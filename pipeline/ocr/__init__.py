@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import time
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import Box, Document, Page, PageInfo, RawLine, RawText
 from .geometry import ReadFrame
@@ -182,25 +182,36 @@ def recognise(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAUL
                     raise
 
     lines: list[RawLine] = []
+    tables = []
     pages: list[PageInfo] = []
     for page in document.pages:
         if lines:
             lines.append(RawLine(text="", page=page.number, confidences=[]))
         if page.image is None:
+            offset = len(lines)
             if page.layer is not None:
                 lines.extend(layer_lines(page))
                 pages.append(PageInfo(number=page.number, read="layer", width=page.width,
-                                      height=page.height, dpi=page.dpi))
+                                      height=page.height, dpi=page.dpi, why=page.why))
             else:
-                lines.extend(RawLine(text=t, page=page.number) for t in (page.text or "").split("\n"))
-                pages.append(PageInfo(number=page.number, read="text"))
+                lines.extend(RawLine(text=t, page=page.number, style=page.styles.get(k + 1))
+                             for k, t in enumerate((page.text or "").split("\n")))
+                pages.append(PageInfo(number=page.number, read="text", why=page.why))
+            # a page's tables name their first row's line within the page: renumber them
+            tables.extend(replace(t, line=offset + t.line) for t in page.tables if t.line)
             continue
         result = results[page.number]
+        if page.layer:
+            # an old text layer over the scan: a second reading of each word (pipeline.ocr.fusion)
+            from .fusion import attach_second_readings
+            attach_second_readings(result.lines, page.layer, result.info, page.image.shape[1], page.image.shape[0])
         lines.extend(result.lines)
+        result.info.why = page.why
         pages.append(result.info)
         if details is not None:
             details.append(result)
-    return RawText(lines=lines, ocr_engine=engine, ocr_lang=lang if engine else None, pages=pages)
+    return RawText(lines=lines, ocr_engine=engine, ocr_lang=lang if engine else None, pages=pages,
+                   tables=tables)
 
 
 def layer_lines(page: Page) -> list[RawLine]:

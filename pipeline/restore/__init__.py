@@ -26,7 +26,12 @@ def restore_text(raw: RawText, *, style: str = "new", corrections=None) -> Resto
     corrections.Corrections, e.g. load_corrections("OUTDIR/sohoa-corrections.tsv")) makes the
     words reviewers wrote win over the restorer's own readings."""
     from .engine import get_engine
-    return get_engine(style).restore(raw, corrections=corrections)
+    restored = get_engine(style).restore(raw, corrections=corrections)
+    # What the source said about its layout passes through: line styles, tables (by line).
+    for out, line in zip(restored.lines, raw.lines):
+        out.style = line.style
+    restored.tables = list(raw.tables)
+    return restored
 
 
 def restore_string(text: str | RawText, *, tone_style: str = "new") -> RestoredText:
