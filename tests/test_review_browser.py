@@ -152,7 +152,7 @@ def test_review_in_a_real_browser(browser, server, reviewed_folder, tmp_path):
     assert field.get_attribute("id") == "edit-text"
     field.send_keys(Keys.CONTROL, "a")
     field.send_keys(CORRECTION, Keys.ENTER)
-    wait_for(lambda: "saved" in browser.find_element(By.ID, "status").text, what="the save")
+    wait_for(lambda: "saved" in browser.find_element(By.ID, "status").text, timeout=90, what="the save")
     assert "not saved" not in browser.find_element(By.ID, "status").text
     word = browser.find_element(By.CSS_SELECTOR, f".w[data-id='{target['id']}']")
     assert word.text == CORRECTION and "corrected" in word.get_attribute("class")

@@ -202,15 +202,19 @@ function showWord(w) {
   $("#edit-text").value = w.text;
 }
 
-function step(direction) {
-  if (!state.order.length) { setStatus("no unsure word left"); return; }
+function step(direction, quiet) {
+  if (!state.order.length) {
+    if (!quiet) setStatus("no unsure word left");
+    return false;
+  }
   const words = state.doc.words;
   const at = state.selected ? words.findIndex((w) => w.id === state.selected) : -1;
   const unsure = new Set(state.order);
   for (let k = 1; k <= words.length; k++) {
     const i = ((at + direction * k) % words.length + words.length) % words.length;
-    if (unsure.has(words[i].id)) { select(words[i].id); return; }
+    if (unsure.has(words[i].id)) { select(words[i].id); return true; }
   }
+  return false;
 }
 
 async function post(body, what) {
@@ -231,7 +235,7 @@ async function save(id, text) {
   const ok = await post({ corrections: [{ id, text }] }, text === state.byId.get(id).restored ? "accepted" : "correction");
   if (ok) {
     if (document.activeElement) document.activeElement.blur();     // the keys move on again
-    step(1);
+    if (!step(1, true)) setStatus(`${$("#status").textContent} · no unsure word left`);
   }
 }
 
