@@ -17,22 +17,30 @@ from pathlib import Path
 
 from .model import Plan, RawText, RestoredText, Source
 
-FORMATS = ("json", "docx", "txt")
 # What follows an output's name for each format (OUTDIR/<name><suffix>). The batch never gives
 # an input a name whose outputs would land on an input (pipeline.batch.inputs).
-OUTPUT_SUFFIXES = (".json", ".docx", ".txt", ".pdf", ".alto.xml", ".words.json.gz", ".corrections.json")
+SUFFIXES = {"json": ".json", "docx": ".docx", "txt": ".txt", "pdf": ".pdf", "alto": ".alto.xml"}
+FORMATS = tuple(SUFFIXES)                        # every format `process` can write
+DEFAULT_FORMATS = ("json", "docx", "txt")        # what it writes unless told
+# every suffix an output of an input may get: the formats, the words sidecar, a review's corrections
+OUTPUT_SUFFIXES = (*SUFFIXES.values(), ".words.json.gz", ".corrections.json")
+# Formats that show the page: written for inputs read from page images or PDFs, skipped (with a
+# note, never an error) for text and Word inputs, which have no page to show.
+PAGE_FORMATS = ("pdf", "alto")
+PDFA_FLAVOURS = ("2b", "3b")                   # pipeline.export.pdf.PDFA_FLAVOURS (kept import-light here)
 
 
 @dataclass(frozen=True)
 class ProcessOptions:
     outdir: Path | None = Path("output")    # None: return the plan, write nothing
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     lang: str = "vie"                       # Tesseract language(s) for image inputs
     psm: int = 3                            # Tesseract page segmentation mode
     tone_style: str = "new"                 # "new" (hóa, thủy) or "old" (hoá, thuỷ)
     review: bool = False                    # DOCX highlights low-confidence changes
     jobs: int = 1                           # worker processes (batch) / pages in parallel
     force: bool = False                     # redo inputs the manifest says are done
+    pdfa: str = "2b"                        # PDF output: PDF/A-2b, or 3b with the plan JSON attached
     text_layer: str = "auto"                # PDF text layers: auto, use, redo (pipeline.ingest.layer)
     corrections: Path | None = None         # reviewers' corrections (TSV of `sohoa review`) to prefer
 
@@ -48,6 +56,7 @@ class DocumentResult:
     restored: RestoredText
     outputs: dict[str, Path] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)   # what the batch report should tell (formats skipped)
 
 
 def output_stem(path: Path) -> str:
@@ -96,26 +105,38 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
 
 def write_outputs(result: DocumentResult, outdir: Path, options: ProcessOptions, *,
                   name: str | None = None, words: bool = True) -> dict[str, Path]:
-    """Write the requested formats as OUTDIR/<stem>.<ext>, each file atomically.
+    """Write the requested formats as OUTDIR/<stem><suffix> (SUFFIXES), each file atomically.
     `name` (a batch's output name, may hold subfolders: "2024/plan") replaces the stem.
+    PDF and ALTO are skipped for inputs without page images, with a note in `result.notes`;
+    each format's writing time goes to `result.timings` as `write_<format>`.
 
     Also, unless `words` is False, the words sidecar OUTDIR/<stem>.words.json.gz (the restoration
     whole, which `sohoa review` works from). When a review left OUTDIR/<stem>.corrections.json,
     the formats are written from the corrected words (pipeline/review/apply.py), so processing a
     reviewed document again never loses the reviewer's work; the sidecar keeps the restoration
     as it came."""
+    from .export.pdf import pages_with_images
+
     stem = name or output_stem(result.path)
     written: dict[str, Path] = {}
     if words:
         from .export.words import WORDS_SUFFIX, write_words
         dest = outdir / f"{stem}{WORDS_SUFFIX}"
         refuse_to_overwrite_input(dest, result.path)
-        write_words(result.restored, result.plan.source, dest, review=options.review)
+        write_words(result.restored, result.plan.source, dest, review=options.review, pdfa=options.pdfa)
         written["words"] = dest
     restored, plan = reviewed(result, outdir / stem)
     for fmt in options.formats:
-        dest = outdir / f"{stem}.{fmt}"
+        if fmt not in SUFFIXES:
+            raise ValueError(f"unknown format {fmt!r}")
+        if fmt in PAGE_FORMATS and not pages_with_images(result.restored):
+            note = f"{fmt} skipped: a {result.plan.source.kind} input has no page images"
+            if note not in result.notes:
+                result.notes.append(note)
+            continue
+        dest = outdir / f"{stem}{SUFFIXES[fmt]}"
         refuse_to_overwrite_input(dest, result.path)
+        t = time.perf_counter()
         if fmt == "json":
             from .export.json_plan import write_plan_json
             write_plan_json(plan, dest)
@@ -125,8 +146,13 @@ def write_outputs(result: DocumentResult, outdir: Path, options: ProcessOptions,
         elif fmt == "docx":
             from .export.docx import write_docx
             write_docx(plan, restored, dest, review=options.review)
-        else:
-            raise ValueError(f"unknown format {fmt!r}")
+        elif fmt == "pdf":
+            from .export.pdf import write_pdf
+            write_pdf(restored, result.path, dest, plan=plan, pdfa=options.pdfa, notes=result.notes)
+        elif fmt == "alto":
+            from .export.alto import write_alto
+            write_alto(restored, dest, source_name=result.path.name, plan=plan)
+        result.timings[f"write_{fmt}"] = round(time.perf_counter() - t, 4)
         written[fmt] = dest
     return written
 
@@ -159,6 +185,7 @@ def refuse_to_overwrite_input(dest: Path, source: Path) -> None:
 
 
 def process(path: str | Path, outdir: str | Path | None = None, **options) -> Plan:
-    """Process one input and return its Plan; with `outdir`, also write json/docx/txt there."""
+    """Process one input and return its Plan; with `outdir`, also write json/docx/txt there
+    (`formats=("json", "pdf", "alto")` chooses others)."""
     opts = ProcessOptions(outdir=Path(outdir) if outdir is not None else None, **options)
     return process_document(path, opts).plan

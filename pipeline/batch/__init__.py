@@ -34,7 +34,7 @@ __all__ = ["run_batch", "expand_inputs", "default_jobs", "share_jobs", "MANIFEST
 
 LOCK_NAME = ".sohoa.lock"
 # Temporary files of export/atomic.py (".<name>.<random>.part") that a killed run left behind.
-_PARTIAL = re.compile(r"^\..+\.(json|docx|txt|csv|html|gz)\.[^.]+\.part$")
+_PARTIAL = re.compile(r"^\..+\.(json|docx|txt|pdf|xml|csv|html|gz)\.[^.]+\.part$")
 
 
 def default_jobs() -> int:
@@ -59,8 +59,9 @@ def options_fingerprint(options) -> str:
     shape = {"formats": sorted(options.formats), "lang": options.lang, "psm": options.psm,
              "text_layer": options.text_layer,
              "tone_style": options.tone_style, "review": options.review, "sohoa": __version__}
-    if getattr(options, "corrections", None) is not None:
-        # only when given, so that runs without it keep their fingerprints
+    if "pdf" in options.formats:          # only then: other runs keep their fingerprints
+        shape["pdfa"] = options.pdfa
+    if getattr(options, "corrections", None) is not None:       # likewise
         from ..restore.corrections import load_corrections
         shape["corrections"] = load_corrections(options.corrections).fingerprint
     return json.dumps(shape, sort_keys=True)
@@ -125,6 +126,7 @@ def _entry_from(task, outcome: dict, sha: str | None, fingerprint: str) -> Entry
         pages=outcome.get("pages"), targets=outcome.get("targets"), breakdown=outcome.get("breakdown"),
         mean_confidence=outcome.get("mean_confidence"), low_confidence=outcome.get("low_confidence"),
         outputs=outcome.get("outputs"), timings=outcome.get("timings"), seconds=outcome.get("seconds"),
+        notes=outcome.get("notes") or None,
         started=iso_now(outcome["started"]) if outcome.get("started") else None,
         finished=iso_now(outcome["finished"]) if outcome.get("finished") else iso_now())
 

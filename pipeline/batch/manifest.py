@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS inputs (
     timings         TEXT,                  -- JSON {stage: seconds}
     seconds         REAL,
     started         TEXT,                  -- ISO times of the last attempt
-    finished        TEXT
+    finished        TEXT,
+    notes           TEXT                   -- JSON [str]: what the report should say (formats skipped)
 );
 -- What `sohoa review` did with each output (a table of its own: the batch never writes it, and
 -- manifests written before it existed get it empty).
@@ -58,11 +59,13 @@ CREATE TABLE IF NOT EXISTS reviews (
     revision        INTEGER                -- the corrections' revision the outputs were made from
 );
 """
+# Columns added since schema 1 was first written: an older manifest gets them on opening.
+_ADDED_COLUMNS = {"notes": "TEXT"}
 REVIEW_COLUMNS = ("name", "state", "reviewer", "changed", "reviewed_at", "corrections", "unsure_left", "revision")
 
 _COLUMNS = ("key", "path", "name", "status", "sha256", "options", "error", "error_code", "pages", "targets",
             "breakdown", "mean_confidence", "low_confidence", "outputs", "timings", "seconds", "started",
-            "finished")
+            "finished", "notes")
 
 
 @dataclass
@@ -86,6 +89,7 @@ class Entry:
     seconds: float | None = None
     started: str | None = None
     finished: str | None = None
+    notes: list | None = None
 
     def outputs_present(self, outdir: Path) -> bool:
         return bool(self.outputs) and all((outdir / rel).is_file() for rel in self.outputs.values())
@@ -104,6 +108,10 @@ class Manifest:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")   # WAL + NORMAL: a killed process loses nothing committed
             self.db.executescript(_SCHEMA)
+            have = {row[1] for row in self.db.execute("PRAGMA table_info(inputs)")}
+            for column, kind in _ADDED_COLUMNS.items():
+                if column not in have:
+                    self.db.execute(f"ALTER TABLE inputs ADD COLUMN {column} {kind}")
             row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
                 self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
@@ -122,7 +130,7 @@ class Manifest:
 
     def _entry(self, row) -> Entry:
         d = dict(zip(_COLUMNS, row))
-        for k in ("outputs", "timings"):
+        for k in ("outputs", "timings", "notes"):
             d[k] = json.loads(d[k]) if d[k] else None
         return Entry(**d)
 
@@ -165,7 +173,7 @@ class Manifest:
 
     def record(self, entry: Entry) -> None:
         """Store what became of one input. Called only once all its outputs are on disk."""
-        values = [json.dumps(v, ensure_ascii=False) if k in ("outputs", "timings") and v is not None else v
+        values = [json.dumps(v, ensure_ascii=False) if k in ("outputs", "timings", "notes") and v is not None else v
                   for k, v in ((k, getattr(entry, k)) for k in _COLUMNS)]
         with self._transaction():
             self.db.execute(f"INSERT OR REPLACE INTO inputs ({', '.join(_COLUMNS)}) "

@@ -12,7 +12,7 @@ from ..export.atomic import write_text
 REPORT_CSV = "report.csv"
 REPORT_HTML = "report.html"
 COLUMNS = ["input", "status", "outputs", "pages", "targets", "breakdown", "mean_confidence", "low_confidence",
-           "seconds", "error"]
+           "seconds", "error", "notes"]
 
 
 def report_row(path: str, status: str, entry) -> dict:
@@ -29,6 +29,7 @@ def report_row(path: str, status: str, entry) -> dict:
         "low_confidence": entry.low_confidence if ok else None,
         "seconds": entry.seconds if status in ("done", "failed") else None,
         "error": entry.error if status == "failed" else "",
+        "notes": "; ".join(entry.notes or []) if ok else "",
     }
 
 
@@ -76,6 +77,7 @@ def report_html(rows: list[dict], summary: dict) -> str:
             f"<td class=n>{_num(conf, 3)}</td>",
             f"<td class=\"n{' low' if low else ''}\">{_num(low)}</td>",
             f"<td class=n>{_num(r['seconds'], 1)}</td>", f"<td>{e(r['error'] or '')}</td>",
+            f"<td>{e(r.get('notes') or '')}</td>",
         ]
         body.append(f"<tr class={e(r['status'])}>{''.join(cells)}</tr>")
     counts = "".join(f"<span>{e(k)}: {v}</span>" for k, v in summary.items())

@@ -65,7 +65,7 @@ def process_one(path: str, name: str, outdir: str, options) -> dict:
         outcome.update(
             status="done", sha256=plan.source.sha256, pages=plan.source.pages, targets=targets,
             breakdown=breakdown, mean_confidence=plan.quality.mean_confidence,
-            low_confidence=len(plan.quality.low_confidence), timings=result.timings,
+            low_confidence=len(plan.quality.low_confidence), timings=result.timings, notes=result.notes,
             outputs={fmt: Path(p).relative_to(outdir).as_posix() for fmt, p in written.items()})
     except SohoaError as e:
         outcome.update(status="failed", error=e.render() if e.path else f"{path}: {e.render()}", error_code=e.code, exit_code=int(e.exit_code),

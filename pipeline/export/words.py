@@ -23,15 +23,17 @@ WORDS_SCHEMA = "sohoa.words/1"
 WORDS_SUFFIX = ".words.json.gz"
 
 
-def words_document(restored: RestoredText, source: Source, *, review: bool = False) -> dict:
+def words_document(restored: RestoredText, source: Source, *, review: bool = False, pdfa: str = "2b") -> dict:
     # source.path is as the user gave it (perhaps relative to where they ran sohoa); the review
     # renders pages from the absolute path
     return {"schema": WORDS_SCHEMA, "source": asdict(source), "source_file": str(Path(source.path).resolve()),
-            "docx_review": review, "restored": restored.to_dict()}
+            "docx_review": review, "pdfa": pdfa, "restored": restored.to_dict()}
 
 
-def write_words(restored: RestoredText, source: Source, dest: str | Path, *, review: bool = False) -> Path:
-    data = words_document(restored, source, review=review)
+def write_words(restored: RestoredText, source: Source, dest: str | Path, *, review: bool = False,
+                pdfa: str = "2b") -> Path:
+    """`review` and `pdfa`: the options the outputs were written with, to write them again alike."""
+    data = words_document(restored, source, review=review, pdfa=pdfa)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
     return write_bytes(dest, gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0))
 

@@ -66,6 +66,7 @@ class Loaded:
     source: object
     source_file: Path
     docx_review: bool
+    pdfa: str
     unsure: list[bool]
     views: dict = field(default_factory=dict)     # corrections revision -> (text, plan, checked)
 
@@ -117,7 +118,8 @@ class ReviewStore:
                 restored, source, data = read_words(sidecar)
                 doc = Loaded(name=name, version=version, restored=restored, source=source,
                              source_file=Path(data.get("source_file") or source.path),
-                             docx_review=bool(data.get("docx_review")), unsure=unsure_flags(restored))
+                             docx_review=bool(data.get("docx_review")), pdfa=data.get("pdfa") or "2b",
+                             unsure=unsure_flags(restored))
                 self._loaded[name] = doc
             return doc
 
@@ -217,8 +219,8 @@ class ReviewStore:
 
     # ------------------------------------------------------------------ saving
     def outputs_of(self, name: str) -> list[str]:
-        from ..api import FORMATS
-        return [fmt for fmt in FORMATS if self._path(name, f".{fmt}").is_file()]
+        from ..api import FORMATS, SUFFIXES
+        return [fmt for fmt in FORMATS if self._path(name, SUFFIXES[fmt]).is_file()]
 
     def correct(self, did: str, payload: dict) -> dict:
         """Apply one POST of corrections (see the API in the README); raises CorrectionError (400)."""
@@ -306,8 +308,8 @@ class ReviewStore:
                 with batch_lock(self.outdir):
                     if formats:
                         result = DocumentResult(path=doc.source_file, plan=Plan(source=doc.source), restored=doc.restored)
-                        write_outputs(result, self.outdir, ProcessOptions(formats=formats, review=doc.docx_review),
-                                      name=name, words=False)
+                        write_outputs(result, self.outdir, ProcessOptions(formats=formats, review=doc.docx_review,
+                                                                          pdfa=doc.pdfa), name=name, words=False)
                     self._record(name, revision=corrections["revision"], **fields)
                 return list(formats), None
             except UsageError:                       # a batch run holds the folder
