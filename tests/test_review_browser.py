@@ -3,7 +3,7 @@ Debian's chromedriver (both from the Makefile's TEST_DEBS; Selenium is given bot
 downloads anything). Two scans of our own text (a page fed in sideways, as a PNG, and a PDF) are
 processed by the real pipeline; the page must show each page image upright with every word's box
 on its ink, jump to an unsure word, save a correction typed in, and the correction must then be
-in the regenerated .txt, .json and .docx. A screenshot is left as review.png in the test's
+in the regenerated .txt, .json, .docx and ALTO. A screenshot is left as review.png in the test's
 temporary folder (pytest keeps the last runs' folders: /tmp/pytest-of-USER/pytest-N/...)."""
 from __future__ import annotations
 
@@ -62,7 +62,8 @@ def reviewed_folder(tmp_path_factory):
     Image.fromarray(scanned(render(PLAN_C + ["Số: 15/KH-UBND ngày 12/3/2026 của UBND xã Hưng Thịnh."]),
                             noise=12, blur=1.0, seed=4)).save(src / "to-chuc.pdf", resolution=300)
     out = tmp_path_factory.mktemp("out")
-    assert run_batch([src], ProcessOptions(outdir=out, jobs=2), stream=open(os.devnull, "w")) == 0
+    options = ProcessOptions(outdir=out, jobs=2, formats=("json", "docx", "txt", "alto"))
+    assert run_batch([src], options, stream=open(os.devnull, "w")) == 0
     return out
 
 
@@ -163,6 +164,7 @@ def test_review_in_a_real_browser(browser, server, reviewed_folder, tmp_path):
     assert CORRECTION in (reviewed_folder / "hung-thinh.json").read_text(encoding="utf-8")
     from docx import Document
     assert any(CORRECTION in p.text for p in Document(str(reviewed_folder / "hung-thinh.docx")).paragraphs)
+    assert f'CONTENT="{CORRECTION}"' in (reviewed_folder / "hung-thinh.alto.xml").read_text(encoding="utf-8")
     saved = json.loads((reviewed_folder / "hung-thinh.corrections.json").read_text(encoding="utf-8"))
     assert saved["words"][target["id"]]["text"] == CORRECTION
 
