@@ -51,6 +51,7 @@ def process_one(path: str, name: str, outdir: str, options) -> dict:
     """Process one input and write its outputs as OUTDIR/<name>.<ext>. Never raises for a bad
     input: the outcome says `done` or `failed` (with the error, its class and exit code)."""
     from ..api import process_document, write_outputs
+    from ..export.metadata import metadata_row
 
     started = time.time()
     t0 = time.perf_counter()
@@ -66,7 +67,8 @@ def process_one(path: str, name: str, outdir: str, options) -> dict:
             status="done", sha256=plan.source.sha256, pages=plan.source.pages, targets=targets,
             breakdown=breakdown, mean_confidence=plan.quality.mean_confidence,
             low_confidence=len(plan.quality.low_confidence), timings=result.timings, notes=result.notes,
-            outputs={fmt: Path(p).relative_to(outdir).as_posix() for fmt, p in written.items()})
+            outputs={fmt: Path(p).relative_to(outdir).as_posix() for fmt, p in written.items()},
+            metadata=metadata_row(plan, path))
     except SohoaError as e:
         outcome.update(status="failed", error=e.render() if e.path else f"{path}: {e.render()}", error_code=e.code, exit_code=int(e.exit_code),
                        error_class=f"{type(e).__module__}:{type(e).__qualname__}", message=e.message, error_path=e.path, hint=e.hint,
