@@ -35,7 +35,7 @@ __all__ = ["run_batch", "expand_inputs", "default_jobs", "share_jobs", "MANIFEST
 
 LOCK_NAME = ".sohoa.lock"
 # Temporary files of export/atomic.py (".<name>.<random>.part") that a killed run left behind.
-_PARTIAL = re.compile(r"^\..+\.(json|docx|txt|pdf|xml|csv|html|xlsx)\.[^.]+\.part$")
+_PARTIAL = re.compile(r"^\..+\.(json|docx|txt|pdf|xml|csv|html|xlsx|gz)\.[^.]+\.part$")
 
 
 def default_jobs() -> int:
@@ -62,6 +62,9 @@ def options_fingerprint(options) -> str:
              "tone_style": options.tone_style, "review": options.review, "sohoa": __version__}
     if "pdf" in options.formats:          # only then: other runs keep their fingerprints
         shape["pdfa"] = options.pdfa
+    if getattr(options, "corrections", None) is not None:       # likewise
+        from ..restore.corrections import load_corrections
+        shape["corrections"] = load_corrections(options.corrections).fingerprint
     return json.dumps(shape, sort_keys=True)
 
 

@@ -192,6 +192,8 @@ class Cluster:
         path = os.path.abspath(task.path)
         outdir = os.path.abspath(task.outdir)
         options = task.options
+        if getattr(options, "corrections", None):        # a file the workers read too: by its full path
+            options = options.with_(corrections=Path(os.path.abspath(options.corrections)))
         client_sees = os.path.exists(path)
         token = uuid.uuid4().hex[:12]
         pages = count_pages(path) if client_sees else 1
