@@ -53,4 +53,4 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 clean:
-	rm -rf $(VENV) build *.egg-info output/*.json output/*.docx output/*.txt
+	rm -rf $(VENV) build *.egg-info output/*.json output/*.docx output/*.txt output/*.words.json.gz

@@ -4,7 +4,6 @@ The server runs for real (in a thread, or as a `sohoa review` subprocess); reque
 HTTP to 127.0.0.1. The browser itself is driven in test_review_browser.py."""
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import signal
@@ -12,7 +11,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path

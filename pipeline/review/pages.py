@@ -34,7 +34,7 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def render_page(source: Path, kind: str, info) -> "Image.Image":  # noqa: F821
+def render_page(source: Path, kind: str, info):
     """The page `info.number` of `source` in its upright frame, as a Pillow image."""
     from PIL import Image
     if kind == "image":
