@@ -116,6 +116,25 @@ def test_copying_gives_the_restored_vietnamese_in_reading_order(tmp_path, page):
     assert score(restored.text, text)["acc"] == 1.0
 
 
+@needs_poppler
+def test_words_whose_boxes_touch_are_still_words_apart(tmp_path, page):
+    """Tesseract's boxes touch or overlap in tight table cells and glued print; pdftotext finds
+    word breaks by the gap between glyphs, so such words came out glued (`sơđăng`)."""
+    import copy
+    from dataclasses import replace
+
+    from pipeline.export.pdf import write_pdf
+
+    restored, img = copy.deepcopy(page[0]), page[1]
+    line = next(l for l in restored.lines if l.boxes and len(l.boxes) >= 6)
+    # every word's box widened to reach (and pass) the next one's
+    line.boxes = [replace(b, x1=nxt.x0 + 3) for b, nxt in zip(line.boxes, line.boxes[1:])] + [line.boxes[-1]]
+    src = tmp_path / "page.png"
+    img.save(src, dpi=(300, 300))
+    out = write_pdf(restored, src, tmp_path / "page.pdf")
+    assert line.text in pdftotext(out)
+
+
 def test_a_jpeg_page_keeps_its_own_bytes_and_an_image_its_pixels(tmp_path, page):
     import pikepdf
     from PIL import Image

@@ -30,6 +30,7 @@ import numpy as np
 FONT_NAME = "SohoaGlyphLess"          # resource name on the page: unlikely to meet a source PDF's own
 GLYPH_ADVANCE = 0.5                   # the glyph's advance, in ems (1024 of 2048 units)
 MAX_SLOPE = 0.12                      # about 7 degrees: more is a misfit, not a skew
+MIN_GAP = 0.25                        # least gap between two words, in font sizes (see text_layer)
 
 
 @lru_cache(maxsize=1)
@@ -135,7 +136,14 @@ def text_layer(lines: list[list[tuple[str, object]]], to_user: np.ndarray) -> by
             centre = np.array([cx, intercept + slope * cx])
             # the word's length along the baseline: its box less what the skew adds
             length = max((box.x1 - box.x0) - size * abs(math.sin(theta)), 0.5 * (box.x1 - box.x0)) / math.cos(theta)
-            starts.append((word, centre - length / 2 * u + size / 2 * n, length))
+            starts.append([word, centre - length / 2 * u + size / 2 * n, length])
+        # Text extractors find word breaks by the gap between glyphs (poppler: more than a tenth
+        # of the font size), not by the space character: where the OCR's boxes touch or overlap
+        # (tight table cells, glued print) a word is shortened to leave MIN_GAP before the next.
+        for k in range(len(starts) - 1):
+            room = float((starts[k + 1][1] - starts[k][1]) @ u) - MIN_GAP * size
+            if starts[k][2] > room:
+                starts[k][2] = max(room, 0.3 * starts[k][2])
         for i, (word, origin, length) in enumerate(starts):
             e, f = (to_user @ np.array([origin[0], origin[1], 1.0]))[:2]
             scale = 100 * length / (GLYPH_ADVANCE * size * len(word))
