@@ -75,7 +75,24 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
     t = time.perf_counter()
     document = load_document(path, text_layer=options.text_layer)
     t1 = time.perf_counter()
+    warming = None
+    if any(page.image is not None for page in document.pages):
+        # Tesseract runs in child processes while this one waits: load the restoration models
+        # and spaCy meanwhile (2-3 s a process, once; nothing once a batch worker is warm)
+        import threading
+
+        from .batch.worker import warm_up
+
+        def warm() -> None:
+            warm_up(imports=False)
+            if "pdf" in options.formats:
+                import importlib
+                importlib.import_module("pikepdf.pdfa")     # its validator: 0.5-0.8 s to load
+        warming = threading.Thread(target=warm, name="sohoa-warm-up", daemon=True)
+        warming.start()
     raw = recognise(document, lang=options.lang, psm=options.psm, jobs=options.jobs)
+    if warming is not None:
+        warming.join()
     t2 = time.perf_counter()
     source = source_of(str(path), document.sha256, document.kind, len(document.pages), raw)
     return finish_document(path, raw, source, options,

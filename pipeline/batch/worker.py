@@ -15,13 +15,15 @@ from pathlib import Path
 from ..errors import ExitCode, SohoaError
 
 
-def warm_up() -> None:
+def warm_up(imports: bool = True) -> None:
     """Import and initialise the stages now, so the first file costs no more than the others.
-    Failures are left for the files themselves to report (e.g. a missing Tesseract)."""
+    Failures are left for the files themselves to report (e.g. a missing Tesseract).
+    `imports=False` loads the restoration models and spaCy only (pipeline.api does that while
+    Tesseract reads a scan)."""
     import importlib
     for module in ("pipeline.ingest.image", "pipeline.ingest.pdf", "pipeline.ingest.text", "pipeline.ocr.tesseract",
                    "pipeline.restore.engine", "pipeline.restore.quality", "pipeline.parse",
-                   "pipeline.export.json_plan", "pipeline.export.text", "pipeline.export.docx"):
+                   "pipeline.export.json_plan", "pipeline.export.text", "pipeline.export.docx") if imports else ():
         try:
             importlib.import_module(module)
         except Exception:   # noqa: BLE001 (reported per file instead)
