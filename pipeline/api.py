@@ -22,7 +22,8 @@ from .model import Plan, RawText, RestoredText, Source
 SUFFIXES = {"json": ".json", "docx": ".docx", "txt": ".txt", "pdf": ".pdf", "alto": ".alto.xml"}
 FORMATS = tuple(SUFFIXES)                        # every format `process` can write
 DEFAULT_FORMATS = ("json", "docx", "txt")        # what it writes unless told
-OUTPUT_SUFFIXES = tuple(SUFFIXES.values())
+# every suffix an output of an input may get: the formats, the words sidecar, a review's corrections
+OUTPUT_SUFFIXES = (*SUFFIXES.values(), ".words.json.gz", ".corrections.json")
 # Formats that show the page: written for inputs read from page images or PDFs, skipped (with a
 # note, never an error) for text and Word inputs, which have no page to show.
 PAGE_FORMATS = ("pdf", "alto")
@@ -42,6 +43,9 @@ class ProcessOptions:
     excel: bool = False                     # a batch also writes OUTDIR/metadata.xlsx
     pdfa: str = "2b"                        # PDF output: PDF/A-2b, or 3b with the plan JSON attached
     text_layer: str = "auto"                # PDF text layers: auto, use, redo (pipeline.ingest.layer)
+    corrections: Path | None = None         # reviewers' corrections (TSV of `sohoa review`) to prefer
+    scheduler: str | None = None            # a Dask scheduler (tcp://HOST:PORT): the batch runs on its cluster
+    pages_per_task: int = 10                # on a cluster, a longer document is read in parts of this many pages
 
     def with_(self, **changes) -> "ProcessOptions":
         return replace(self, **changes)
@@ -66,13 +70,37 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
     """ingest -> ocr -> restore -> parse -> export for one file. Raises SohoaError subclasses."""
     from .ingest import load_document
     from .ocr import recognise
+
+    path = Path(path)
+    t = time.perf_counter()
+    document = load_document(path, text_layer=options.text_layer)
+    t1 = time.perf_counter()
+    raw = recognise(document, lang=options.lang, psm=options.psm, jobs=options.jobs)
+    t2 = time.perf_counter()
+    source = source_of(str(path), document.sha256, document.kind, len(document.pages), raw)
+    return finish_document(path, raw, source, options,
+                           timings={"ingest": round(t1 - t, 4), "ocr": round(t2 - t1, 4)})
+
+
+def source_of(path: str, sha256: str, kind: str, pages: int, raw: RawText) -> Source:
+    """The plan's `source`, once the document's text has been read."""
+    return Source(path=path, sha256=sha256, kind=kind, pages=pages,
+                  ocr={"engine": raw.ocr_engine, "lang": raw.ocr_lang} if raw.ocr_engine else None,
+                  reading=[page.reading() for page in raw.pages])
+
+
+def finish_document(path: Path, raw: RawText, source: Source, options: ProcessOptions, *,
+                    timings: dict[str, float]) -> DocumentResult:
+    """restore -> parse (-> export) of a document whose text has been read: the part of
+    process_document after OCR, shared with a cluster's join of a document read in parts
+    (pipeline.batch.remote), so that both make the same plan from the same text."""
     from .parse import parse_plan
     from .parse.numerals import write_back_numerals
     from .restore import restore_text
+    from .restore.corrections import load_corrections
     from .restore.quality import quality_of
 
-    path = Path(path)
-    timings: dict[str, float] = {}
+    timings = dict(timings)
     t = time.perf_counter()
 
     def lap(name):
@@ -81,20 +109,13 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
         timings[name] = round(now - t, 4)
         t = now
 
-    document = load_document(path, text_layer=options.text_layer)
-    lap("ingest")
-    raw = recognise(document, lang=options.lang, psm=options.psm, jobs=options.jobs)
-    lap("ocr")
-    restored = restore_text(raw, style=options.tone_style)
+    restored = restore_text(raw, style=options.tone_style, corrections=load_corrections(options.corrections))
     lap("restore")
-    source = Source(path=str(path), sha256=document.sha256, kind=document.kind, pages=len(document.pages),
-                    ocr={"engine": raw.ocr_engine, "lang": raw.ocr_lang} if raw.ocr_engine else None,
-                    reading=[page.reading() for page in raw.pages])
     plan = parse_plan(restored, source)
     write_back_numerals(restored, plan)       # "HI. NHIỆM VỤ" -> "III.", as the plan reads it
     plan.quality = quality_of(restored)
     lap("parse")
-    result = DocumentResult(path=path, plan=plan, restored=restored, timings=timings)
+    result = DocumentResult(path=Path(path), plan=plan, restored=restored, timings=timings)
     if options.outdir is not None:
         result.outputs = write_outputs(result, Path(options.outdir), options)
         lap("export")
@@ -102,15 +123,28 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
 
 
 def write_outputs(result: DocumentResult, outdir: Path, options: ProcessOptions, *,
-                  name: str | None = None) -> dict[str, Path]:
+                  name: str | None = None, words: bool = True) -> dict[str, Path]:
     """Write the requested formats as OUTDIR/<stem><suffix> (SUFFIXES), each file atomically.
     `name` (a batch's output name, may hold subfolders: "2024/plan") replaces the stem.
     PDF and ALTO are skipped for inputs without page images, with a note in `result.notes`;
-    each format's writing time goes to `result.timings` as `write_<format>`."""
+    each format's writing time goes to `result.timings` as `write_<format>`.
+
+    Also, unless `words` is False, the words sidecar OUTDIR/<stem>.words.json.gz (the restoration
+    whole, which `sohoa review` works from). When a review left OUTDIR/<stem>.corrections.json,
+    the formats are written from the corrected words (pipeline/review/apply.py), so processing a
+    reviewed document again never loses the reviewer's work; the sidecar keeps the restoration
+    as it came."""
     from .export.pdf import pages_with_images
 
     stem = name or output_stem(result.path)
     written: dict[str, Path] = {}
+    if words:
+        from .export.words import WORDS_SUFFIX, write_words
+        dest = outdir / f"{stem}{WORDS_SUFFIX}"
+        refuse_to_overwrite_input(dest, result.path)
+        write_words(result.restored, result.plan.source, dest, review=options.review, pdfa=options.pdfa)
+        written["words"] = dest
+    restored, plan = reviewed(result, outdir / stem)
     for fmt in options.formats:
         if fmt not in SUFFIXES:
             raise ValueError(f"unknown format {fmt!r}")
@@ -124,22 +158,35 @@ def write_outputs(result: DocumentResult, outdir: Path, options: ProcessOptions,
         t = time.perf_counter()
         if fmt == "json":
             from .export.json_plan import write_plan_json
-            write_plan_json(result.plan, dest)
+            write_plan_json(plan, dest)
         elif fmt == "txt":
             from .export.text import write_restored_text
-            write_restored_text(result.restored, dest)
+            write_restored_text(restored, dest)
         elif fmt == "docx":
             from .export.docx import write_docx
-            write_docx(result.plan, result.restored, dest, review=options.review)
+            write_docx(plan, restored, dest, review=options.review)
         elif fmt == "pdf":
             from .export.pdf import write_pdf
-            write_pdf(result.restored, result.path, dest, plan=result.plan, pdfa=options.pdfa, notes=result.notes)
+            write_pdf(restored, result.path, dest, plan=plan, pdfa=options.pdfa, notes=result.notes)
         elif fmt == "alto":
             from .export.alto import write_alto
-            write_alto(result.restored, dest, source_name=result.path.name, plan=result.plan)
+            write_alto(restored, dest, source_name=result.path.name, plan=plan)
         result.timings[f"write_{fmt}"] = round(time.perf_counter() - t, 4)
         written[fmt] = dest
     return written
+
+
+def reviewed(result: DocumentResult, stem_path: Path) -> tuple[RestoredText, Plan]:
+    """The document as its review corrected it (<stem>.corrections.json), or as it is."""
+    from .review.apply import CORRECTIONS_SUFFIX, corrected, has_corrections, read_corrections
+    path = stem_path.with_name(stem_path.name + CORRECTIONS_SUFFIX)
+    if not path.exists():
+        return result.restored, result.plan
+    corrections = read_corrections(path, stem_path.name)
+    if not has_corrections(corrections):
+        return result.restored, result.plan
+    restored, plan, _ = corrected(result.restored, result.plan.source, corrections)
+    return restored, plan
 
 
 def refuse_to_overwrite_input(dest: Path, source: Path) -> None:
@@ -158,6 +205,23 @@ def refuse_to_overwrite_input(dest: Path, source: Path) -> None:
 
 def process(path: str | Path, outdir: str | Path | None = None, **options) -> Plan:
     """Process one input and return its Plan; with `outdir`, also write json/docx/txt there
-    (`formats=("json", "pdf", "alto")` chooses others)."""
+    (`formats=("json", "pdf", "alto")` chooses others). With `scheduler="tcp://HOST:PORT"` a
+    worker of that Dask cluster does it (the path and OUTDIR must be on storage the workers see)."""
     opts = ProcessOptions(outdir=Path(outdir) if outdir is not None else None, **options)
+    if opts.scheduler:
+        from .batch.cluster import process_on_cluster
+        return process_on_cluster(path, opts)
     return process_document(path, opts).plan
+
+
+def process_batch(inputs, outdir: str | Path = "output", *, verbose: bool = False, **options) -> int:
+    """`sohoa process` from Python: every input (files, or folders walked recursively) into OUTDIR,
+    with the manifest, the reports and the skipping of a rerun; returns the exit code (0, or 4
+    when some inputs failed). `jobs=N` processes; `scheduler="tcp://HOST:PORT"` runs it on a Dask
+    cluster instead."""
+    from .batch import default_jobs, run_batch
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
+    options.setdefault("jobs", default_jobs())
+    opts = ProcessOptions(outdir=Path(outdir), **options)
+    return run_batch([Path(p) for p in inputs], opts, verbose=verbose)

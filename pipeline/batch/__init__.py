@@ -24,10 +24,10 @@ import os
 import re
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from ..errors import ExitCode, UsageError
+from ..errors import ClusterError, ExitCode, UsageError
 from .inputs import BatchInput, allot_names, expand_inputs
 from .manifest import MANIFEST_NAME, Entry, Manifest, iso_now
 
@@ -35,7 +35,7 @@ __all__ = ["run_batch", "expand_inputs", "default_jobs", "share_jobs", "MANIFEST
 
 LOCK_NAME = ".sohoa.lock"
 # Temporary files of export/atomic.py (".<name>.<random>.part") that a killed run left behind.
-_PARTIAL = re.compile(r"^\..+\.(json|docx|txt|pdf|xml|csv|html|xlsx)\.[^.]+\.part$")
+_PARTIAL = re.compile(r"^\..+\.(json|docx|txt|pdf|xml|csv|html|xlsx|gz)\.[^.]+\.part$")
 
 
 def default_jobs() -> int:
@@ -62,6 +62,9 @@ def options_fingerprint(options) -> str:
              "tone_style": options.tone_style, "review": options.review, "sohoa": __version__}
     if "pdf" in options.formats:          # only then: other runs keep their fingerprints
         shape["pdfa"] = options.pdfa
+    if getattr(options, "corrections", None) is not None:       # likewise
+        from ..restore.corrections import load_corrections
+        shape["corrections"] = load_corrections(options.corrections).fingerprint
     return json.dumps(shape, sort_keys=True)
 
 
@@ -117,6 +120,7 @@ def remove_partial_files(outdir: Path) -> int:
 
 def _entry_from(task, outcome: dict, sha: str | None, fingerprint: str) -> Entry:
     done = outcome["status"] == "done"
+    stamp = outcome.get("stamp") or {}     # the sohoa and models of the worker that made the outputs
     return Entry(
         key=task.key, path=task.path, name=task.name, status=outcome["status"],
         sha256=outcome.get("sha256") or sha, options=fingerprint,
@@ -127,19 +131,24 @@ def _entry_from(task, outcome: dict, sha: str | None, fingerprint: str) -> Entry
         metadata=outcome.get("metadata") if done else None,
         notes=outcome.get("notes") or None,
         started=iso_now(outcome["started"]) if outcome.get("started") else None,
-        finished=iso_now(outcome["finished"]) if outcome.get("finished") else iso_now())
+        finished=iso_now(outcome["finished"]) if outcome.get("finished") else iso_now(),
+        sohoa=stamp.get("sohoa"), models=stamp.get("models"))
 
 
 def _to_do(inputs: list[BatchInput], manifest: Manifest, outdir: Path, fingerprint: str,
            force: bool) -> tuple[list[BatchInput], set[str], dict[str, str | None]]:
     """(inputs to process, keys of those to skip, sha256 of each input). An input is skipped when
-    the manifest has it done, with the same content and options, and its outputs still exist."""
+    the manifest has it done, with the same content and options, by this sohoa and its models
+    (stamp.py), and its outputs still exist."""
+    from .stamp import build_stamp
+    stamp = build_stamp()
     todo, skipped, shas = [], set(), {}
     for item in inputs:
         shas[item.key] = sha = sha256_of(item.path)
         entry = manifest.get(item.key)
         if (not force and entry is not None and entry.status == "done" and sha is not None
-                and entry.sha256 == sha and entry.options == fingerprint and entry.outputs_present(outdir)):
+                and entry.sha256 == sha and entry.options == fingerprint and entry.made_by(stamp)
+                and entry.outputs_present(outdir)):
             skipped.add(item.key)
         else:
             todo.append(item)
@@ -192,7 +201,7 @@ def run_batch(paths: list[Path], options, *, verbose: bool = False, stream=None,
     status: dict[str, str] = {}          # key -> done / failed, for the inputs processed by this run
     bug = False
     stop: list = []                      # the missing-dependency error that stops the run
-    with batch_lock(outdir):
+    with batch_lock(outdir), ExitStack() as stack:
         remove_partial_files(outdir)
         manifest = Manifest(outdir)
         try:
@@ -200,7 +209,15 @@ def run_batch(paths: list[Path], options, *, verbose: bool = False, stream=None,
             manifest.register([(i.key, str(i.path), names[i.key]) for i in inputs])
             fingerprint = options_fingerprint(options)
             todo, skipped, shas = _to_do(inputs, manifest, outdir, fingerprint, options.force)
-            workers, per_file = share_jobs(options.jobs, len(todo))
+            if options.scheduler and todo:
+                # A Dask cluster's workers take the documents (cluster.py); without one to do,
+                # no connection is made. Each document is read by one worker thread.
+                from .cluster import connect
+                cluster = stack.enter_context(connect(options.scheduler, outdir=outdir, verbose=verbose))
+                run, workers, per_file = cluster.run_tasks, cluster.threads(), 1
+            else:
+                run = run_tasks
+                workers, per_file = share_jobs(options.jobs, len(todo))
             file_options = options.with_(jobs=per_file, outdir=outdir)
             tasks = [Task(path=str(i.path), key=i.key, name=names[i.key], outdir=str(outdir), options=file_options)
                      for i in todo]
@@ -226,7 +243,9 @@ def run_batch(paths: list[Path], options, *, verbose: bool = False, stream=None,
                 return True
 
             try:
-                run_tasks(tasks, workers, on_outcome)
+                run(tasks, workers, on_outcome)
+            except ClusterError as e:        # the scheduler went away: report what was done
+                stop.append(e)
             finally:
                 progress.close()
 

@@ -6,8 +6,9 @@ of its outputs are on disk, each written atomically. So a run killed at any mome
 SIGKILL) leaves the manifest saying `done` only for inputs whose outputs are complete, and the
 next run redoes the rest.
 
-An input is skipped by a later run when its row is `done`, its content (sha256) and the options
-that shape its outputs are the same, and every output it recorded still exists.
+An input is skipped by a later run when its row is `done`, its content (sha256), the options
+that shape its outputs and the sohoa version and models that made them are the same, and every
+output it recorded still exists.
 """
 from __future__ import annotations
 
@@ -44,16 +45,32 @@ CREATE TABLE IF NOT EXISTS inputs (
     seconds         REAL,
     started         TEXT,                  -- ISO times of the last attempt
     finished        TEXT,
+    sohoa           TEXT,                  -- version of sohoa that made the outputs
+    models          TEXT,                  -- checksum of the models it used (pipeline.batch.stamp)
     notes           TEXT,                  -- JSON [str]: what the report should say (formats skipped)
     metadata        TEXT                   -- JSON: the row of OUTDIR/metadata.csv (export/metadata.py)
 );
+-- What `sohoa review` did with each output (a table of its own: the batch never writes it, and
+-- manifests written before it existed get it empty).
+CREATE TABLE IF NOT EXISTS reviews (
+    name            TEXT PRIMARY KEY,      -- output name below OUTDIR (inputs.name)
+    state           TEXT NOT NULL,         -- unreviewed, in progress or reviewed
+    reviewer        TEXT,                  -- the OS user who last changed it
+    changed         TEXT,                  -- ISO time of the last correction
+    reviewed_at     TEXT,                  -- ISO time it was marked reviewed
+    corrections     INTEGER,               -- words corrected or accepted
+    unsure_left     INTEGER,               -- unsure words not yet checked
+    revision        INTEGER                -- the corrections' revision the outputs were made from
+);
 """
-# Columns added since schema 1 was first written: an older manifest gets them on opening.
-_ADDED_COLUMNS = {"notes": "TEXT", "metadata": "TEXT"}
+# Columns added since schema 1 was first written: an older manifest gets them on opening (NULL:
+# `sohoa` and `models` unknown, so every input it lists is redone once, which is right).
+_ADDED_COLUMNS = {"sohoa": "TEXT", "models": "TEXT", "notes": "TEXT", "metadata": "TEXT"}
+REVIEW_COLUMNS = ("name", "state", "reviewer", "changed", "reviewed_at", "corrections", "unsure_left", "revision")
 
 _COLUMNS = ("key", "path", "name", "status", "sha256", "options", "error", "error_code", "pages", "targets",
             "breakdown", "mean_confidence", "low_confidence", "outputs", "timings", "seconds", "started",
-            "finished", "notes", "metadata")
+            "finished", "sohoa", "models", "notes", "metadata")
 _JSON_COLUMNS = ("outputs", "timings", "notes", "metadata")
 
 
@@ -78,8 +95,14 @@ class Entry:
     seconds: float | None = None
     started: str | None = None
     finished: str | None = None
+    sohoa: str | None = None
+    models: str | None = None
     notes: list | None = None
     metadata: dict | None = None      # the document's row of the metadata sheet
+
+    def made_by(self, stamp: dict) -> bool:
+        """Whether these outputs were made by the sohoa and models of `stamp` (stamp.build_stamp)."""
+        return self.sohoa == stamp["sohoa"] and self.models == stamp["models"]
 
     def outputs_present(self, outdir: Path) -> bool:
         return bool(self.outputs) and all((outdir / rel).is_file() for rel in self.outputs.values())
@@ -127,6 +150,26 @@ class Manifest:
     def get(self, key: str) -> Entry | None:
         row = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM inputs WHERE key=?", (key,)).fetchone()
         return self._entry(row) if row else None
+
+    def entries(self) -> list[Entry]:
+        return [self._entry(row) for row in self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM inputs ORDER BY name")]
+
+    def reviews(self) -> dict[str, dict]:
+        """Output name -> its review state (REVIEW_COLUMNS)."""
+        return {row[0]: dict(zip(REVIEW_COLUMNS, row))
+                for row in self.db.execute(f"SELECT {', '.join(REVIEW_COLUMNS)} FROM reviews")}
+
+    def record_review(self, name: str, **fields) -> None:
+        """Set review fields of one output (REVIEW_COLUMNS; the others are kept)."""
+        unknown = set(fields) - set(REVIEW_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown review fields {sorted(unknown)}")
+        with self._transaction():
+            self.db.execute("INSERT INTO reviews (name, state) VALUES (?, 'unreviewed') ON CONFLICT(name) DO NOTHING",
+                            (name,))
+            if fields:
+                self.db.execute(f"UPDATE reviews SET {', '.join(f'{k}=?' for k in fields)} WHERE name=?",
+                                (*fields.values(), name))
 
     def names(self) -> dict[str, str]:
         """Every output name given so far -> the key of its input."""
