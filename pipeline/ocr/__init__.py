@@ -248,14 +248,12 @@ def read_pages(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAU
             readings.append(PageReading(page.number, lines, info, [t for t in page.tables if t.line]))
             continue
         result = results[page.number]
-        offset = len(lines)
-        tables.extend(replace(t, line=offset + t.line) for t in result.tables if t.line)
         if page.layer:
             # an old text layer over the scan: a second reading of each word (pipeline.ocr.fusion)
             from .fusion import attach_second_readings
             attach_second_readings(result.lines, page.layer, result.info, page.image.shape[1], page.image.shape[0])
         result.info.why = page.why
-        readings.append(PageReading(page.number, result.lines, result.info))
+        readings.append(PageReading(page.number, result.lines, result.info, [t for t in result.tables if t.line]))
         if details is not None:
             details.append(result)
     return readings, engine
