@@ -59,6 +59,7 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
     from .parse import parse_plan
     from .parse.numerals import write_back_numerals
     from .restore import restore_text
+    from .errors import printable
     from .restore.quality import quality_of
 
     path = Path(path)
@@ -77,7 +78,7 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
     lap("ocr")
     restored = restore_text(raw, style=options.tone_style)
     lap("restore")
-    source = Source(path=str(path), sha256=document.sha256, kind=document.kind, pages=len(document.pages),
+    source = Source(path=printable(str(path)), sha256=document.sha256, kind=document.kind, pages=len(document.pages),
                     ocr={"engine": raw.ocr_engine, "lang": raw.ocr_lang} if raw.ocr_engine else None)
     plan = parse_plan(restored, source)
     write_back_numerals(restored, plan)       # "HI. NHIỆM VỤ" -> "III.", as the plan reads it
@@ -92,26 +93,46 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
 
 def write_outputs(result: DocumentResult, outdir: Path, options: ProcessOptions, *,
                   name: str | None = None) -> dict[str, Path]:
-    """Write the requested formats as OUTDIR/<stem>.<ext>, each file atomically.
-    `name` (a batch's output name, may hold subfolders: "2024/plan") replaces the stem."""
+    """Write the requested formats as OUTDIR/<stem>.<ext>: all of them or, if one fails, none
+    (each atomically). `name` (a batch's output name, may hold subfolders: "2024/plan") replaces
+    the stem; every output must stay inside OUTDIR."""
+    from .export.atomic import atomic_group
+
     stem = name or output_stem(result.path)
-    written: dict[str, Path] = {}
+    dests: dict[str, Path] = {}
     for fmt in options.formats:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}")
         dest = outdir / f"{stem}.{fmt}"
         refuse_to_overwrite_input(dest, result.path)
-        if fmt == "json":
-            from .export.json_plan import write_plan_json
-            write_plan_json(result.plan, dest)
-        elif fmt == "txt":
-            from .export.text import write_restored_text
-            write_restored_text(result.restored, dest)
-        elif fmt == "docx":
-            from .export.docx import write_docx
-            write_docx(result.plan, result.restored, dest, review=options.review)
-        else:
-            raise ValueError(f"unknown format {fmt!r}")
-        written[fmt] = dest
-    return written
+        refuse_outside(dest, outdir)
+        dests[fmt] = dest
+    with atomic_group() as stage:
+        for fmt, dest in dests.items():
+            tmp = stage(dest)
+            if fmt == "json":
+                from .export.json_plan import plan_json
+                tmp.write_text(plan_json(result.plan), encoding="utf-8")
+            elif fmt == "txt":
+                from .export.text import restored_text_file
+                tmp.write_text(restored_text_file(result.restored), encoding="utf-8")
+            else:
+                from .export.docx import build_docx
+                build_docx(result.plan, result.restored, review=options.review).save(str(tmp))
+    return dests
+
+
+def refuse_outside(dest: Path, outdir: Path) -> None:
+    """An output stays inside OUTDIR: a name that climbs out (`../x`, an absolute path, as an
+    edited manifest may hold) or a subfolder that is a link to elsewhere is refused."""
+    from .errors import OutputError
+    try:
+        dest.parent.resolve().relative_to(Path(outdir).resolve())
+    except (ValueError, OSError):
+        raise OutputError("would be written outside the output folder "
+                          "(a name that climbs out of it, or a subfolder that is a link)", path=dest,
+                          hint=f"remove the link or the stray name from {outdir}, or choose another folder "
+                               "with -o") from None
 
 
 def refuse_to_overwrite_input(dest: Path, source: Path) -> None:

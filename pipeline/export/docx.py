@@ -28,6 +28,14 @@ _ITEM_KINDS = ("number", "letter", "bullet")
 
 
 def write_docx(plan: Plan, restored: RestoredText, dest: str | Path, *, review: bool = False) -> Path:
+    doc = build_docx(plan, restored, review=review)
+    with atomic_path(dest) as tmp:
+        doc.save(str(tmp))
+    return Path(dest)
+
+
+def build_docx(plan: Plan, restored: RestoredText, *, review: bool = False):
+    """The python-docx Document of the plan, not yet saved."""
     from docx import Document
 
     from .docx_styles import setup_document
@@ -35,9 +43,18 @@ def write_docx(plan: Plan, restored: RestoredText, dest: str | Path, *, review: 
     doc = Document()
     setup_document(doc)
     _DocxWriter(doc, plan, restored, review).write()
-    with atomic_path(dest) as tmp:
-        doc.save(str(tmp))
-    return Path(dest)
+    return doc
+
+
+# Word's core properties (title, subject, author) hold at most 255 characters; python-docx
+# refuses more. They are metadata: a title that ran on into the first paragraph is cut, never
+# a reason to fail the document.
+CORE_PROPERTY_MAX = 255
+
+
+def core_property(text: str | None) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= CORE_PROPERTY_MAX else text[:CORE_PROPERTY_MAX - 1].rstrip() + "…"
 
 
 # --------------------------------------------------------------------------- review marks
@@ -162,9 +179,9 @@ class _DocxWriter:
 
     def _properties(self) -> None:
         props = self.doc.core_properties
-        props.title = self.plan.title or ""
-        props.subject = self.plan.header.doc_type or ""
-        props.author = self.plan.header.issuer or ""
+        props.title = core_property(self.plan.title)
+        props.subject = core_property(self.plan.header.doc_type)
+        props.author = core_property(self.plan.header.issuer)
         props.language = "vi-VN"
         props.comments = "sohoa"
 
