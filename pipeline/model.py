@@ -93,7 +93,8 @@ class RestoredLine:
 @dataclass
 class RestoredText:
     lines: list[RestoredLine]
-    condition: str = "clean"          # detected input condition: "legacy", "vietnamese" or "clean"
+    condition: str = "clean"          # detected input condition: "legacy", "vietnamese", "clean" or
+                                      # "not-vietnamese" (left as it is: pipeline.restore.language)
 
     @property
     def text(self) -> str:
@@ -200,6 +201,8 @@ class Quality:
     changed: int = 0
     low_confidence: list[LowConfidenceWord] = field(default_factory=list)
     mean_confidence: float | None = None
+    condition: str | None = None      # RestoredText.condition: what restoration took the text for
+    warnings: list[str] = field(default_factory=list)   # what a reviewer must know (not Vietnamese ...)
 
 
 @dataclass

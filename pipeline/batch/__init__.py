@@ -200,7 +200,8 @@ def _entry_from(task, outcome: dict, sha: str | None, fingerprint: str) -> Entry
         mean_confidence=outcome.get("mean_confidence"), low_confidence=outcome.get("low_confidence"),
         outputs=outcome.get("outputs"), timings=outcome.get("timings"), seconds=outcome.get("seconds"),
         started=iso_now(outcome["started"]) if outcome.get("started") else None,
-        finished=iso_now(outcome["finished"]) if outcome.get("finished") else iso_now())
+        finished=iso_now(outcome["finished"]) if outcome.get("finished") else iso_now(),
+        warnings=outcome.get("warnings") if done else None)
 
 
 def _to_do(inputs: list[BatchInput], manifest: Manifest, outdir: Path, fingerprint: str,
@@ -230,6 +231,11 @@ def _print_summary(stream, counts: dict, rows: list[dict], seconds: float, worke
         print("failed:", file=stream)
         for r in failures:
             print(f"  {r['error']}", file=stream)
+    warned = [r for r in rows if r.get("warnings")]
+    if warned:
+        print("to check:", file=stream)
+        for r in warned:
+            print(f"  {r['input']}: {r['warnings']}", file=stream)
     if stopped is not None:
         why = ("terminated (SIGTERM)" if isinstance(stopped, Terminated) else
                "interrupted (Ctrl-C)" if isinstance(stopped, KeyboardInterrupt) else

@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS inputs (
     timings         TEXT,                  -- JSON {stage: seconds}
     seconds         REAL,
     started         TEXT,                  -- ISO times of the last attempt
-    finished        TEXT
+    finished        TEXT,
+    warnings        TEXT                   -- what a reviewer must know (quality.warnings, joined by "; ")
 );
 """
 
@@ -60,7 +61,9 @@ _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 _COLUMNS = ("key", "path", "name", "status", "sha256", "options", "error", "error_code", "pages", "targets",
             "breakdown", "mean_confidence", "low_confidence", "outputs", "timings", "seconds", "started",
-            "finished")
+            "finished", "warnings")
+# Columns added since schema 1 was first written: added to an older manifest when it is opened.
+_ADDED_COLUMNS = {"warnings": "TEXT"}
 
 
 @dataclass
@@ -84,6 +87,7 @@ class Entry:
     seconds: float | None = None
     started: str | None = None
     finished: str | None = None
+    warnings: str | None = None
 
     def outputs_present(self, outdir: Path) -> bool:
         return bool(self.outputs) and all((outdir / rel).is_file() for rel in self.outputs.values())
@@ -125,6 +129,10 @@ class Manifest:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")   # WAL + NORMAL: a killed process loses nothing committed
             self.db.executescript(_SCHEMA)
+            present = {row[1] for row in self.db.execute("PRAGMA table_info(inputs)")}
+            for column, kind in _ADDED_COLUMNS.items():
+                if column not in present:
+                    self.db.execute(f"ALTER TABLE inputs ADD COLUMN {column} {kind}")
             row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
                 self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))

@@ -102,12 +102,16 @@ class Progress:
                 self.bar.set_postfix_str(f"{self.failed} failed")
             if not ok:
                 self.line(f"FAIL  {outcome.get('error')}")
+            elif outcome.get("warnings"):
+                self.line(f"CHECK {outcome['path']}: {outcome['warnings']}")
             elif self.verbose:
                 self.line(f"ok    {outcome['path']}{_fmt_outputs(outcome)}")
         else:
             where = f"[{self.count}/{self.total}]"
             if ok:
-                self.line(f"{where} ok    {outcome['path']}{_fmt_outputs(outcome)} ({outcome.get('seconds', 0):.1f} s)")
+                warn = f"  [to check: {outcome['warnings']}]" if outcome.get("warnings") else ""
+                self.line(f"{where} ok    {outcome['path']}{_fmt_outputs(outcome)} "
+                          f"({outcome.get('seconds', 0):.1f} s){warn}")
             else:
                 self.line(f"{where} FAIL  {outcome.get('error')}")
         if not ok and self.verbose and outcome.get("traceback"):

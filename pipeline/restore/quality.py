@@ -3,6 +3,7 @@ reviewer should look at against the scan."""
 from __future__ import annotations
 
 from ..model import LowConfidenceWord, Quality, RestoredText
+from .language import NOT_VIETNAMESE
 
 # A word is flagged for review when restoration's posterior is below this, or when Tesseract
 # itself was unsure of the word (OCR confidence below OCR_LOW). Measured on held-out legacy
@@ -33,4 +34,11 @@ def quality_of(restored: RestoredText) -> Quality:
                 low.append(LowConfidenceWord(line=number, text=tok.text, original=tok.original,
                                              confidence=round(tok.confidence, 3)))
     return Quality(tokens=tokens, changed=changed, low_confidence=low,
-                   mean_confidence=round(total_conf / tokens, 4) if tokens else None)
+                   mean_confidence=round(total_conf / tokens, 4) if tokens else None,
+                   condition=restored.condition, warnings=warnings_of(restored))
+
+
+def warnings_of(restored: RestoredText) -> list[str]:
+    if restored.condition == NOT_VIETNAMESE:
+        return ["not Vietnamese: the text was left as it is (most of its words are no Vietnamese syllable)"]
+    return []
