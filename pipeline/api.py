@@ -33,6 +33,7 @@ class ProcessOptions:
     review: bool = False                    # DOCX highlights low-confidence changes
     jobs: int = 1                           # worker processes (batch) / pages in parallel
     force: bool = False                     # redo inputs the manifest says are done
+    text_layer: str = "auto"                # PDF text layers: auto, use, redo (pipeline.ingest.layer)
 
     def with_(self, **changes) -> "ProcessOptions":
         return replace(self, **changes)
@@ -72,14 +73,15 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
         timings[name] = round(now - t, 4)
         t = now
 
-    document = load_document(path)
+    document = load_document(path, text_layer=options.text_layer)
     lap("ingest")
     raw = recognise(document, lang=options.lang, psm=options.psm, jobs=options.jobs)
     lap("ocr")
     restored = restore_text(raw, style=options.tone_style)
     lap("restore")
     source = Source(path=printable(str(path)), sha256=document.sha256, kind=document.kind, pages=len(document.pages),
-                    ocr={"engine": raw.ocr_engine, "lang": raw.ocr_lang} if raw.ocr_engine else None)
+                    ocr={"engine": raw.ocr_engine, "lang": raw.ocr_lang} if raw.ocr_engine else None,
+                    reading=[page.reading() for page in raw.pages])
     plan = parse_plan(restored, source)
     write_back_numerals(restored, plan)       # "HI. NHIỆM VỤ" -> "III.", as the plan reads it
     plan.quality = quality_of(restored)

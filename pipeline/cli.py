@@ -48,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     reading.add_argument("--lang", default="vie", help="Tesseract language for scans (default: vie)")
     reading.add_argument("--psm", type=page_segmentation, default=3, metavar="N",
                          help="Tesseract page segmentation mode that reads text: 1 or 3-13 (default: 3)")
+    reading.add_argument("--text-layer", choices=("auto", "use", "redo"), default="auto",
+                         help="PDF text layers: auto (default) keeps a Vietnamese layer and reads the page "
+                              "image again where the layer is old OCR without Vietnamese or junk; use: always "
+                              "the layer (restored); redo: always read the page image")
 
     pr = sub.add_parser(
         "process", parents=[common, reading], formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -229,14 +233,15 @@ def cmd_process(args) -> int:
 
     options = ProcessOptions(outdir=Path(args.outdir), formats=parse_formats(args.formats), lang=args.lang,
                              psm=args.psm, tone_style=args.tone_style, review=args.review,
-                             jobs=args.jobs or default_jobs(), force=args.force)
+                             jobs=args.jobs or default_jobs(), force=args.force, text_layer=args.text_layer)
     return run_batch([Path(p) for p in args.inputs], options, verbose=args.verbose)
 
 
 def reading_options(args):
     """ProcessOptions for commands that may process a source document without writing it."""
     from .api import ProcessOptions
-    return ProcessOptions(outdir=None, lang=args.lang, psm=args.psm, tone_style=args.tone_style)
+    return ProcessOptions(outdir=None, lang=args.lang, psm=args.psm, tone_style=args.tone_style,
+                          text_layer=args.text_layer)
 
 
 def output_format(args, choices: tuple[str, ...], default: str) -> str:

@@ -105,24 +105,41 @@ class BadPlanError(InputFileError):
     code = "E111"
 
 
+class CorruptDocumentError(InputFileError):
+    """A Word file (.docx, or what LibreOffice made of a .doc) that cannot be read."""
+    code = "E112"
+
+
+class ConverterMissingError(InputFileError):
+    """A .doc (.odt, .rtf) needs LibreOffice to be read and LibreOffice is not installed. An
+    input failure (exit 4), not a missing dependency (exit 3): the other inputs of a batch do
+    not need it and are still processed."""
+    code = "E113"
+
+
+class ConversionFailedError(InputFileError):
+    """LibreOffice ran on the file but made nothing of it (damaged, protected, timed out)."""
+    code = "E114"
+
+
 class UnreadableFolderError(InputFileError):
     """A folder (given, or found while walking one) whose listing cannot be read."""
-    code = "E112"
+    code = "E115"
 
 
 class LinkOutsideError(InputFileError):
     """A link in an input folder to a file or folder outside it: not followed."""
-    code = "E113"
+    code = "E116"
 
 
 class NotRegularFileError(InputFileError):
     """A named pipe, device or socket: reading it could block for ever or never end."""
-    code = "E114"
+    code = "E117"
 
 
 class TextTooLargeError(InputFileError):
     """A text input (or a PDF's text layers) longer than any plan."""
-    code = "E115"
+    code = "E118"
 
 
 # ---------------------------------------------------------------- dependencies (exit 3)

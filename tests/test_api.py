@@ -11,7 +11,8 @@ from pipeline.model import Plan
 from tests.conftest import LEGACY_SAMPLE, SCAN_SAMPLE, SCAN_SAMPLE_GOLD
 
 CONTRACT_KEYS = ["schema", "source", "header", "title", "year", "locality", "theme", "sections", "goals",
-                 "targets", "tasks", "assignments", "references", "recipients", "quality"]
+                 "targets", "tasks", "assignments", "references", "recipients", "quality",
+                 "tables"]          # tables came later: added at the end (issue 16)
 
 
 def test_restore_returns_text_line_for_line():

@@ -172,7 +172,7 @@ def test_8_an_unreadable_subfolder_is_a_failed_input_named_with_exit_4(open_tmp,
         code = main(["process", str(src), "-o", str(out), "--jobs", "1"])
     err = capsys.readouterr().err
     assert code == ExitCode.INPUT_FAILED
-    assert f"[E112] {src / 'locked'}: this folder cannot be read" in err
+    assert f"[E115] {src / 'locked'}: this folder cannot be read" in err
     rows = report_rows(out)
     assert rows[str(src / "locked")]["status"] == "failed" and rows[str(src / "ok" / "a.txt")]["status"] == "done"
 
@@ -246,7 +246,7 @@ def test_11_a_file_link_out_of_the_input_folder_is_not_followed(tmp_path, capsys
     out = tmp_path / "out"
     assert main(["process", str(src), "-o", str(out)]) == ExitCode.INPUT_FAILED
     err = capsys.readouterr().err
-    assert f"[E113] {src / 'passwd.txt'}: is a link to a file outside" in err
+    assert f"[E116] {src / 'passwd.txt'}: is a link to a file outside" in err
     assert f"{src / 'outside'}: is a link to a folder outside" in err
     assert not any("hunter2" in p.read_text(encoding="utf-8", errors="replace")
                    for p in out.rglob("*") if p.is_file() and p.suffix in (".txt", ".json"))
@@ -310,13 +310,13 @@ def test_13_a_fifo_or_a_link_to_a_device_is_refused_at_once(tmp_path):
         assert "Traceback" not in r.stderr
     r = subprocess.run([*SOHOA, "process", str(src), "-o", str(out)], env=ENV, cwd=ROOT,
                        capture_output=True, text=True, timeout=120)
-    assert f"[E114] {src / 'pipe.txt'}: is a named pipe (FIFO), not a regular file" in r.stderr
+    assert f"[E117] {src / 'pipe.txt'}: is a named pipe (FIFO), not a regular file" in r.stderr
     assert f"{src / 'zero.txt'}: is a link to a file outside" in r.stderr
     rows = report_rows(out)
     assert rows[str(src / "a.txt")]["status"] in ("done", "skipped")
     r = subprocess.run([*SOHOA, "restore", str(tmp_path / "given.txt")], env=ENV, cwd=ROOT,
                        capture_output=True, text=True, timeout=120)
-    assert r.returncode == ExitCode.INPUT_FAILED and "[E114]" in r.stderr
+    assert r.returncode == ExitCode.INPUT_FAILED and "[E117]" in r.stderr
 
 
 # ------------------------------------------------------------------ 14. temporary files
@@ -584,7 +584,7 @@ def test_7_a_2mb_line_and_a_400_page_blank_pdf_are_refused_within_a_memory_limit
                        cwd=ROOT, capture_output=True, text=True, preexec_fn=limited(RLIMIT_AS=1536 * 1024 ** 2),
                        timeout=300)
     assert r.returncode == ExitCode.INPUT_FAILED, r.stderr
-    assert f"[E115] {src / 'one-line.txt'}: is over 4 MB" in r.stderr or \
-        f"[E115] {src / 'one-line.txt'}: the text is" in r.stderr, r.stderr
+    assert f"[E118] {src / 'one-line.txt'}: is over 4 MB" in r.stderr or \
+        f"[E118] {src / 'one-line.txt'}: the text is" in r.stderr, r.stderr
     assert f"[E106] {src / 'blank.pdf'}: has too many pages to read at once" in r.stderr
     assert "1 done" in r.stderr and time.monotonic() - t < 120

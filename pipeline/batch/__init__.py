@@ -63,6 +63,7 @@ def options_fingerprint(options) -> str:
     """What, besides the input's content, decides its outputs. A change redoes the input."""
     from .. import __version__
     return json.dumps({"formats": sorted(options.formats), "lang": options.lang, "psm": options.psm,
+                       "text_layer": options.text_layer,
                        "tone_style": options.tone_style, "review": options.review, "sohoa": __version__},
                       sort_keys=True)
 

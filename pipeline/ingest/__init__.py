@@ -2,7 +2,8 @@
 
 Decides the kind of file by its extension, then checks its content really is that kind: a
 `.pdf` that is not a PDF, a `.txt` full of binary, a broken PNG each get their own typed error
-that names the file. Inputs are only ever read.
+that names the file. Inputs are only ever read. Word files (`.docx`; `.doc`, `.odt`, `.rtf`
+through LibreOffice) give text with their automatic numbering, styles and tables (word.py).
 """
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from ..model import Document
 TEXT_EXTENSIONS = {".txt"}
 IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 PDF_EXTENSIONS = {".pdf"}
-SUPPORTED = TEXT_EXTENSIONS | IMAGE_EXTENSIONS | PDF_EXTENSIONS
+WORD_EXTENSIONS = {".docx", ".doc", ".odt", ".rtf"}
+CONVERTED = {".doc", ".odt", ".rtf"}          # converted to .docx by LibreOffice first
+SUPPORTED = TEXT_EXTENSIONS | IMAGE_EXTENSIONS | PDF_EXTENSIONS | WORD_EXTENSIONS
 
 # The largest file read, of any kind (a 300-page scanned PDF is ~150 MB), checked before reading.
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -38,6 +41,8 @@ def kind_of(path: Path) -> str | None:
         return "image"
     if ext in PDF_EXTENSIONS:
         return "pdf"
+    if ext in WORD_EXTENSIONS:
+        return "word"
     return None
 
 
@@ -90,8 +95,10 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
-def load_document(path: str | Path, *, max_pixels: int | None = None) -> Document:
-    """Read one source file into pages. Raises an InputFileError subclass on bad input."""
+def load_document(path: str | Path, *, max_pixels: int | None = None, text_layer: str = "auto") -> Document:
+    """Read one source file into pages. Raises an InputFileError subclass on bad input.
+    `text_layer` (auto, use, redo) says which PDF pages are read from their text layer and which
+    from their image (pipeline.ingest.layer)."""
     path = Path(path)
     kind = kind_of(path)
     if kind is None:
@@ -106,7 +113,16 @@ def load_document(path: str | Path, *, max_pixels: int | None = None) -> Documen
     elif kind == "image":
         from .image import image_pages
         pages = image_pages(data, path, max_pixels=max_pixels)
-    else:
+    elif kind == "pdf":
         from .pdf import pdf_pages
-        pages = pdf_pages(data, path, max_pixels=max_pixels)
+        pages = pdf_pages(data, path, max_pixels=max_pixels, text_layer=text_layer)
+    else:
+        from .word import word_pages
+        if path.suffix.lower() in CONVERTED:
+            from .libreoffice import convert_to_docx
+            pages = word_pages(convert_to_docx(data, path), path)
+        else:
+            pages = word_pages(data, path)
+    from .text import check_length
+    check_length(sum(len(p.text or "") for p in pages), path)     # whatever the kind (Word files too)
     return Document(path=path, kind=kind, sha256=sha, pages=pages)

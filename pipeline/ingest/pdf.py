@@ -8,17 +8,19 @@ are rendered at a lower resolution to stay within the page pixel limit. Pages ar
 in colour and turned gray by the brightest channel, as images are (pipeline.ingest.image),
 so that red stamps and blue signatures fade.
 
-Nothing is rendered before the whole document has been measured: the pixels of every scanned
-page are added up first (from the page sizes, which cost nothing), so that a 50 KB file of
+Nothing is rendered before the whole document has been measured: the pixels of every page to
+render are added up first (from the page sizes, which cost nothing), so that a 50 KB file of
 thousands of blank pages is refused at once instead of after gigabytes of rendering; the text
-layers are added up likewise against the text limit.
+layers are added up likewise against the text limit. Characters XML cannot hold are removed
+from text layers, as from text files (pipeline.ingest.text.clean_text).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CorruptPdfError, EmptyInputError, EncryptedPdfError, ImageTooLargeError, NotAPdfError
-from ..model import Page
+from ..model import Box, LayerWord, Page
 from .image import MAX_DOCUMENT_PIXELS, MAX_PAGE_PIXELS, TOO_LARGE_HINT, colour_to_gray
 from .text import check_length, clean_text
 
@@ -29,8 +31,12 @@ MIN_DPI, MAX_DPI = 150, 400
 MIN_TEXT_LAYER_LETTERS = 40
 
 
-def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None) -> list[Page]:
+def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None, text_layer: str = "auto") -> list[Page]:
+    """The PDF's pages: each with its text layer (words and boxes) when it has one, and its
+    image rendered when it is to be read by OCR (pipeline.ingest.layer decides, by `text_layer`)."""
     import pypdfium2 as pdfium
+
+    from .layer import choose, judge
 
     if not data.lstrip()[:5] == b"%PDF-":
         raise NotAPdfError("is not a PDF file (no %PDF- header)", path=path,
@@ -39,25 +45,30 @@ def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None) -> list
     limit = max_pixels or MAX_PAGE_PIXELS
     pages: list[Page] = []
     try:
-        # First every page is measured (text layer, or the resolution and pixels it will be
-        # rendered at), then the scanned ones are rendered.
-        layout: list[tuple[int, str | None, int]] = []     # (index, text layer, dpi)
+        # First every page is measured: its text layer, what is to be read, and for a page to
+        # render, the resolution and the pixels it will take. Then the pages are rendered.
+        measured: list[tuple] = []
         total_pixels = total_chars = 0
         for i in range(len(pdf)):
             page = pdf[i]
-            text = _text_layer(page)
+            w_pt, h_pt = page.get_size()
+            scan = scan_image(page, pdfium)
+            dpi = scan.dpi if scan else DEFAULT_DPI
+            text, layer = text_layer_of(page, dpi)
             if text is not None:
                 total_chars += len(text)
                 check_length(total_chars, path, "its text layer")
-                layout.append((i, text, 0))
+            verdict = judge(text) if text is not None else None
+            read, why = choose(verdict, text_layer, scanned=scan is not None and scan.coverage >= SCAN_COVERAGE)
+            if read == "layer":
+                measured.append((i, read, why, text, layer, verdict, dpi, w_pt, h_pt))
                 continue
-            w_pt, h_pt = page.get_size()
-            dpi = scan_dpi(page, pdfium) or DEFAULT_DPI
             # A large-format page (A2, A0) is rendered at a lower resolution to stay within the
             # page limit; one that would need less than MIN_DPI is not a document page.
             fit = int((limit / max(w_pt * h_pt / 72 / 72, 1e-6)) ** 0.5)
             if fit < dpi:
                 dpi = fit
+                text, layer = text_layer_of(page, dpi) if text is not None else (None, None)
             if dpi < MIN_DPI:
                 raise ImageTooLargeError(f"page {i + 1} is too large to be a document page "
                                          f"({w_pt / 72 * 2.54:.0f} x {h_pt / 72 * 2.54:.0f} cm)", path=path,
@@ -68,12 +79,18 @@ def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None) -> list
                     f"has too many pages to read at once: its {len(pdf)} pages would exceed "
                     f"{MAX_DOCUMENT_PIXELS // 1_000_000:,} Mpx (page {i + 1} already does)",
                     path=path, hint="split the PDF, e.g. `qpdf --split-pages`")
-            layout.append((i, None, dpi))
-        for i, text, dpi in layout:
-            if text is not None:
-                pages.append(Page(number=i + 1, text=text))
-            else:
-                pages.append(Page(number=i + 1, image=render_gray(pdf[i], dpi / 72), dpi=dpi))
+            measured.append((i, read, why, text, layer, verdict, dpi, w_pt, h_pt))
+        for i, read, why, text, layer, verdict, dpi, w_pt, h_pt in measured:
+            if read == "layer":
+                pages.append(Page(number=i + 1, text=text, layer=layer, dpi=dpi, why=why,
+                                  width=round(w_pt * dpi / 72), height=round(h_pt * dpi / 72)))
+                continue
+            # a legacy layer stays beside the image: a second reading of the same words
+            second = layer if verdict is not None and verdict.kind == "legacy" else None
+            image = render_gray(pdf[i], dpi / 72)
+            pages.append(Page(number=i + 1, image=image, dpi=dpi, why=why, layer=second,
+                              text=text if second is not None else None,
+                              width=image.shape[1], height=image.shape[0]))
     except pdfium.PdfiumError as e:
         raise CorruptPdfError(f"a page could not be read ({e})", path=path,
                               hint="re-export it, or repair it with `qpdf in.pdf out.pdf`") from None
@@ -116,12 +133,24 @@ def open_pdf(data: bytes, path: Path):
                           hint="re-export it, or repair it with `qpdf in.pdf out.pdf`")
 
 
-def scan_dpi(page, pdfium) -> int | None:
-    """Resolution of the largest image drawn on the page, within MIN_DPI..MAX_DPI, or None."""
+@dataclass(frozen=True)
+class ScanImage:
+    dpi: int                   # resolution of the page's largest image, within MIN_DPI..MAX_DPI
+    coverage: float            # share of the page's area that image covers
+
+
+# A page is a scan when one image covers at least this share of it (a scanner's page image
+# covers all of it; a logo or a photo in a born-digital document, far less).
+SCAN_COVERAGE = 0.5
+
+
+def scan_image(page, pdfium) -> ScanImage | None:
+    """The largest image drawn on the page: its resolution and how much of the page it covers."""
     import pypdfium2.raw as raw
 
     best = None
     try:
+        w_pt, h_pt = page.get_size()
         for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
             left, bottom, right, top = obj.get_bounds()
             w_in, h_in = abs(right - left) / 72, abs(top - bottom) / 72
@@ -137,7 +166,9 @@ def scan_dpi(page, pdfium) -> int | None:
         return None
     if best is None:
         return None
-    return int(round(min(max(best[1], MIN_DPI), MAX_DPI)))
+    area, dpi = best
+    return ScanImage(dpi=int(round(min(max(dpi, MIN_DPI), MAX_DPI))),
+                     coverage=min(1.0, area / max(w_pt * h_pt / 72 / 72, 1e-6)))
 
 
 def render_gray(page, scale: float):
@@ -150,14 +181,67 @@ def render_gray(page, scale: float):
     return colour_to_gray(arr[..., :3])
 
 
-def _text_layer(page) -> str | None:
+def text_layer_of(page, dpi: float) -> tuple[str | None, list[LayerWord] | None]:
+    """The page's text layer, and its words with their boxes in pixels of the page at `dpi`
+    (the frame its rendering has), or (None, None) when it has no real text layer."""
+    import unicodedata
+
     textpage = page.get_textpage()
     try:
-        text = textpage.get_text_range()
+        count = textpage.count_chars()
+        full = textpage.get_text_range()
+        text = full.replace("\r\n", "\n").replace("\r", "\n")
+        if sum(ch.isalpha() for ch in text) < MIN_TEXT_LAYER_LETTERS:
+            return None, None
+        # one UTF-16 unit per character index, which holds unless the layer has characters
+        # beyond the BMP; then read them one by one
+        chars = full if len(full) == count else [textpage.get_text_range(i, 1) for i in range(count)]
+        to_px = layer_transform(page, dpi)
+        words: list[LayerWord] = []
+        line = 0
+        current: list[tuple[str, tuple]] = []
+
+        def flush():
+            if current:
+                word = unicodedata.normalize("NFC", clean_text("".join(c for c, _ in current)))
+                boxes = [b for _, b in current if b[2] > b[0] or b[3] > b[1]] or [current[0][1]]
+                x0 = min(b[0] for b in boxes); x1 = max(b[2] for b in boxes)
+                y0 = min(b[1] for b in boxes); y1 = max(b[3] for b in boxes)
+                words.append(LayerWord(text=word, box=to_px(x0, y0, x1, y1), line=line))
+                current.clear()
+
+        for i, ch in enumerate(chars):
+            if ch == "\n" or ch == "\r":
+                flush()
+                if ch == "\n" or (i + 1 < len(chars) and chars[i + 1] != "\n"):
+                    line += 1
+            elif ch.isspace():
+                flush()
+            else:
+                current.append((ch, textpage.get_charbox(i)))
+        flush()
     finally:
         textpage.close()
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if sum(ch.isalpha() for ch in text) < MIN_TEXT_LAYER_LETTERS:
-        return None
-    import unicodedata
-    return unicodedata.normalize("NFC", clean_text(text))
+    return unicodedata.normalize("NFC", clean_text(text)), [w for w in words if w.text]
+
+
+def layer_transform(page, dpi: float):
+    """(left, bottom, right, top) in PDF user space -> Box in pixels of the page as rendered at
+    `dpi`: origin at the crop box's top-left, y down, the page's /Rotate applied."""
+    from ..ocr.geometry import quarter_turn
+
+    left, bottom, right, top = page.get_cropbox()
+    k = dpi / 72.0
+    w_px, h_px = (right - left) * k, (top - bottom) * k
+    turn = quarter_turn((page.get_rotation() // 90) % 4, w_px, h_px)
+    W, H = (h_px, w_px) if page.get_rotation() % 180 else (w_px, h_px)
+
+    def to_px(x0, y0, x1, y1) -> Box:
+        xs, ys = [], []
+        for x, y in ((x0, y0), (x1, y1), (x0, y1), (x1, y0)):
+            px, py = (x - left) * k, (top - y) * k
+            xs.append(turn[0, 0] * px + turn[0, 1] * py + turn[0, 2])
+            ys.append(turn[1, 0] * px + turn[1, 1] * py + turn[1, 2])
+        return Box(max(0, int(min(xs))), max(0, int(min(ys))),
+                   min(round(W), int(-(-max(xs) // 1))), min(round(H), int(-(-max(ys) // 1))))
+    return to_px

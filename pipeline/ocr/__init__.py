@@ -15,9 +15,10 @@ from __future__ import annotations
 import os
 import time
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from ..model import Document, Page, RawLine, RawText
+from ..model import Box, Document, Page, PageInfo, RawLine, RawText
+from .geometry import ReadFrame
 
 DEFAULT_LANG = "vie"
 DEFAULT_PSM = 3
@@ -37,26 +38,32 @@ class PageResult:
     scale: float = 1.0
     mean_confidence: float | None = None
     timings: dict = field(default_factory=dict)
+    info: PageInfo | None = None     # the upright frame the lines' boxes are in
 
 
-def words_to_lines(words, page_number: int) -> list[RawLine]:
+def words_to_lines(words, page_number: int, frame: ReadFrame | None = None) -> list[RawLine]:
     """Group Tesseract words into lines, with a blank line between paragraphs.
-    Each line's confidences has one entry per whitespace-separated word of its text."""
+    Each line's confidences and boxes have one entry per whitespace-separated word of its text;
+    the boxes are in the upright page frame that `frame` maps to (None: as Tesseract gave them)."""
     lines: list[RawLine] = []
     key_prev = None
     current: list = []
+    rects = [(w.left, w.top, w.width, w.height) for w in words]
+    boxes = frame.boxes(rects) if frame is not None else [Box(x, y, x + w, y + h) for x, y, w, h in rects]
+    box_of = {id(w): b for w, b in zip(words, boxes)}
 
     def flush():
         if current:
             lines.append(RawLine(text=" ".join(w.text for w in current), page=page_number,
-                                 confidences=[w.conf for w in current]))
+                                 confidences=[w.conf for w in current],
+                                 boxes=[box_of[id(w)] for w in current], block=current[0].block))
 
     for w in words:
         key = (w.block, w.par, w.line)
         if key != key_prev:
             flush()
             if key_prev is not None and key[:2] != key_prev[:2]:
-                lines.append(RawLine(text="", page=page_number, confidences=[]))
+                lines.append(RawLine(text="", page=page_number, confidences=[], boxes=[]))
             current = []
             key_prev = key
         current.append(w)
@@ -84,9 +91,10 @@ def read_page(page: Page, *, lang: str, psm: int, source: str | None, preprocess
     t0 = time.perf_counter()
     if preprocess:
         prep = prepare(page.image, page.dpi)
-        image, dpi, turned = prep.image, prep.dpi, prep.turned
+        image, dpi, turned, frame = prep.image, prep.dpi, prep.turned, prep.frame
     else:
         image, dpi, turned, prep = page.image, page.dpi, 0, None
+        frame = ReadFrame(image.shape[1], image.shape[0])
         if image.ndim == 3:
             import cv2
             image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
@@ -106,12 +114,16 @@ def read_page(page: Page, *, lang: str, psm: int, source: str | None, preprocess
             conf2 = mean_confidence(words2)
             if conf2 is not None and (conf is None or conf2 > conf):
                 words, conf, turned, image = words2, conf2, (turned + osd.rotate) % 360, image2
+                frame.turn(osd.rotate)
         timings["orientation"] = time.perf_counter() - t2
     if psm in AUTO_SEGMENTATION and words:
         words = read_missed_lines(image, words, lang=lang, dpi=dpi, timings=timings, **kw)
-    return PageResult(lines=words_to_lines(words, page.number), turned=turned,
+    width, height = frame.upright_size
+    info = PageInfo(number=page.number, read="ocr", width=width, height=height,
+                    dpi=page.dpi, rotation=frame.rotation)
+    return PageResult(lines=words_to_lines(words, page.number, frame), turned=turned,
                       skew=prep.skew if prep else 0.0, scale=prep.scale if prep else 1.0,
-                      mean_confidence=conf, timings=timings)
+                      mean_confidence=conf, timings=timings, info=info)
 
 
 def read_missed_lines(image, words, *, lang: str, dpi, timings: dict, **kw) -> list:
@@ -170,14 +182,46 @@ def recognise(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAUL
                     raise
 
     lines: list[RawLine] = []
+    tables = []
+    pages: list[PageInfo] = []
     for page in document.pages:
         if lines:
             lines.append(RawLine(text="", page=page.number, confidences=[]))
         if page.image is None:
-            lines.extend(RawLine(text=t, page=page.number) for t in (page.text or "").split("\n"))
+            offset = len(lines)
+            if page.layer is not None:
+                lines.extend(layer_lines(page))
+                pages.append(PageInfo(number=page.number, read="layer", width=page.width,
+                                      height=page.height, dpi=page.dpi, why=page.why))
+            else:
+                lines.extend(RawLine(text=t, page=page.number, style=page.styles.get(k + 1))
+                             for k, t in enumerate((page.text or "").split("\n")))
+                pages.append(PageInfo(number=page.number, read="text", why=page.why))
+            # a page's tables name their first row's line within the page: renumber them
+            tables.extend(replace(t, line=offset + t.line) for t in page.tables if t.line)
             continue
         result = results[page.number]
+        if page.layer:
+            # an old text layer over the scan: a second reading of each word (pipeline.ocr.fusion)
+            from .fusion import attach_second_readings
+            attach_second_readings(result.lines, page.layer, result.info, page.image.shape[1], page.image.shape[0])
         lines.extend(result.lines)
+        result.info.why = page.why
+        pages.append(result.info)
         if details is not None:
             details.append(result)
-    return RawText(lines=lines, ocr_engine=engine, ocr_lang=lang if engine else None)
+    return RawText(lines=lines, ocr_engine=engine, ocr_lang=lang if engine else None, pages=pages,
+                   tables=tables)
+
+
+def layer_lines(page: Page) -> list[RawLine]:
+    """The lines of a PDF text layer as its text has them, each word with its box
+    (pipeline.ingest.pdf made them)."""
+    count = len((page.text or "").split("\n"))
+    by_line: list[list] = [[] for _ in range(count)]
+    for word in page.layer or []:
+        if 0 <= word.line < count:
+            by_line[word.line].append(word)
+    return [RawLine(text=" ".join(w.text for w in words), page=page.number,
+                    boxes=[w.box for w in words], block=words[0].block if words else None)
+            for words in by_line]

@@ -23,6 +23,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from .geometry import ReadFrame
+
 # The analysis image is about this many pixels high (A4 at ~100 dpi): enough to see text lines,
 # small enough that every measurement takes a few milliseconds.
 ANALYSIS_HEIGHT = 1100
@@ -69,6 +71,7 @@ class Prepared:
     scale: float = 1.0
     streak_columns: int = 0             # columns of scanner streaks erased
     timings: dict = field(default_factory=dict)
+    frame: "ReadFrame | None" = None    # maps the prepared image back to the page (pipeline.ocr.geometry)
 
 
 def to_gray(image, how: str = "ink"):
@@ -327,13 +330,19 @@ def measure(gray) -> Layout:
     return out
 
 
+def small_rotation(width: int, height: int, angle_deg: float):
+    """The 2x3 matrix (source -> destination) of a rotation by a few degrees about the centre."""
+    import cv2
+    return cv2.getRotationMatrix2D((width / 2, height / 2), angle_deg, 1.0)
+
+
 def rotate_small_angle(gray, angle_deg: float):
     """Rotate by a few degrees about the centre, filling with the page's background."""
     import cv2
     import numpy as np
 
     h, w = gray.shape
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle_deg, 1.0)
+    m = small_rotation(w, h, angle_deg)
     border = int(np.percentile(gray[:: 16, :: 16], 90))
     return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                           borderValue=border)
@@ -358,7 +367,9 @@ def prepare(image, dpi: int | None = None, *, steps: frozenset[str] | None = Non
     if "unstreak" in steps:
         gray, out_streak = remove_streaks(gray)
     layout = measure(gray)
-    out = Prepared(image=gray, dpi=dpi, layout=layout, streak_columns=out_streak if "unstreak" in steps else 0)
+    frame = ReadFrame(gray.shape[1], gray.shape[0])
+    out = Prepared(image=gray, dpi=dpi, layout=layout, streak_columns=out_streak if "unstreak" in steps else 0,
+                   frame=frame)
     out.timings["measure"] = time.perf_counter() - t0
     # Only text lines tell which way is up, how skewed and how large the text is; without them
     # (a blank page, a photo, noise) the page is left as it is.
@@ -368,6 +379,7 @@ def prepare(image, dpi: int | None = None, *, steps: frozenset[str] | None = Non
         # First, so that the other steps work on the smaller page.
         out.scale = TARGET_LETTER_HEIGHT / letter
         gray = cv2.resize(gray, None, fx=out.scale, fy=out.scale, interpolation=cv2.INTER_AREA)
+        frame.resize_to(gray.shape[1], gray.shape[0])
         out.dpi = int(round(dpi * out.scale)) if dpi else None
     if lines and "orient" in steps:
         if layout.rotate is None:          # sideways or not is sure, which way round is not
@@ -376,7 +388,9 @@ def prepare(image, dpi: int | None = None, *, steps: frozenset[str] | None = Non
         else:
             out.turned = layout.rotate
         gray = turn(gray, out.turned)
+        frame.turn(out.turned)
     if lines and "deskew" in steps and abs(layout.skew) >= 0.1:
+        frame.rotate(small_rotation(gray.shape[1], gray.shape[0], layout.skew))
         gray = rotate_small_angle(gray, layout.skew)
         out.skew = layout.skew
     if "flatten" in steps:

@@ -176,8 +176,18 @@ def parse_tsv(out: str, *, source: str | None = None, page: int | None = None) -
             left, top, width, height = (int(c) for c in cols[6:10])
         except ValueError:
             continue
-        for part in text.split():
-            words.append(OcrWord(part, conf, block, par, line, left, top, width, height))
+        parts = text.split()
+        if len(parts) == 1:
+            words.append(OcrWord(parts[0], conf, block, par, line, left, top, width, height))
+            continue
+        # each part gets its share of the word's width, by characters
+        at = 0
+        for part in parts:
+            start = text.index(part, at)
+            at = start + len(part)
+            x0 = left + round(width * start / len(text))
+            x1 = left + round(width * at / len(text))
+            words.append(OcrWord(part, conf, block, par, line, x0, top, max(1, x1 - x0), height))
     return words
 
 

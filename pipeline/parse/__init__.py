@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-from ..model import Plan, RestoredLine, RestoredText, Source
+from ..model import Plan, RestoredLine, RestoredText, Source, Table
 from ..restore.tokens import ETH_TO_D
+from .annex import find_annex
 from .closing import find_recipients, read_recipients
 from .header import parse_header, parse_signature
 from .layout import Block, Line, build_blocks, mark_furniture, read_marker, repair_line
@@ -22,13 +23,15 @@ from .outline import build_outline
 from .parts import collect_assignments, collect_goals, collect_targets, collect_tasks, to_sections
 from .references import find_references
 from .summary import find_theme, infer_locality, infer_year
+from .tables import place_tables
 
 __all__ = ["parse_plan", "parse_text"]
 
 
 def parse_plan(restored: RestoredText, source: Source) -> Plan:
     """The plan in restored text."""
-    return _parse([as_parsed(line) for line in restored.lines], source, legacy=restored.condition == "legacy")
+    return _parse([as_parsed(line) for line in restored.lines], source, legacy=restored.condition == "legacy",
+                  styles=[line.style for line in restored.lines], tables=restored.tables)
 
 
 _NUMBER_LIKE = re.compile(r"\d{2,}(?:[.,]\d+)*|\d+(?:[.,]\d+)+")   # one digit may be a letter ("6" ở)
@@ -62,28 +65,35 @@ def as_parsed(line: RestoredLine) -> str:
     return "".join(out) + line.original[pos:]
 
 
-def parse_text(text: str, source: Source | None = None) -> Plan:
-    """The plan in a string of clean text (for tests and for callers that skip restoration)."""
+def parse_text(text: str, source: Source | None = None, *, tables: list[Table] | None = None) -> Plan:
+    """The plan in a string of clean text (for tests and for callers that skip restoration);
+    `tables` as a source gave them (model.Table with the line of their first row)."""
     source = source or Source(path="<text>", sha256="0" * 64, kind="text", pages=1)
-    return _parse(text.split("\n"), source)
+    return _parse(text.split("\n"), source, tables=tables or [])
 
 
-def _parse(texts: list[str], source: Source, *, legacy: bool = False) -> Plan:
-    lines = [Line(i + 1, repair_line(t)) for i, t in enumerate(texts)]
+def _parse(texts: list[str], source: Source, *, legacy: bool = False, styles: list | None = None,
+           tables: list[Table] | None = None) -> Plan:
+    lines = [Line(i + 1, repair_line(t), style=styles[i] if styles else None) for i, t in enumerate(texts)]
+    lines, found = place_tables(lines, tables or [])
     mark_furniture(lines)
     plan = Plan(source=source)
     head = parse_header(lines)
     plan.header, plan.title = head.header, head.title
     recipients_at = find_recipients(lines, head.body_start)
-    signer, signer_title, signature = parse_signature(lines, head.body_start, len(lines))
+    annex_at = find_annex(lines, recipients_at if recipients_at is not None else head.body_start,
+                          closing_found=recipients_at is not None)
+    end = annex_at if annex_at is not None else len(lines)
+    signer, signer_title, signature = parse_signature(lines, head.body_start, end)
     plan.header.signer, plan.header.signer_title = signer, signer_title
-    body_end = len(lines)
+    body_end = end
     if recipients_at is not None:
         body_end = recipients_at
     elif signature:
         body_end = min(signature)
     blocks = build_blocks(lines, head.body_start, body_end)
     root, preamble = build_outline(blocks)
+    plan.tables = [f.table for f in found]
 
     body_text = "\n".join(b.text for b in blocks)
     plan.year = infer_year(plan.title, plan.header, body_text)
@@ -103,5 +113,5 @@ def _parse(texts: list[str], source: Source, *, legacy: bool = False) -> Plan:
         cited.insert(0, title_block)
     plan.references = find_references(cited, own_number=plan.header.number)
     if recipients_at is not None:
-        plan.recipients = read_recipients(lines, recipients_at, len(lines), signature)
+        plan.recipients = read_recipients(lines, recipients_at, end, signature)
     return plan

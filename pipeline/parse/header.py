@@ -23,6 +23,8 @@ from .lexicon import lexicon
 from .text import fold, is_upper_text, iso_date, squash
 
 _NUMBER = re.compile(r"(?<![\w])so\s*[:.;]?\s*(\d[\w.]*(?:\s*[/\-–]\s*[\w.&]+)+)")
+# "Số:      /KH-UBND": a draft or a copy made before the number was given; there is no number
+_BLANK_NUMBER = re.compile(r"(?<![\w])so\s*[:.;]?[\s._…]*/\s*[a-z][\w.&]*(?:\s*[/\-–]\s*[\w.&]+)*")
 _DATE = re.compile(r"ngay\s+(\d{1,2})\s*(?:thang\s+|[/.\-]\s*)(\d{1,2})\s*(?:nam\s+|[/.\-]\s*)(\d{4})")
 _OPENING = re.compile(r"^(can cu|kinh gui)")
 _DECORATION = re.compile(r"^[\s\-–—_*=~.•]*$")
@@ -177,6 +179,9 @@ def _read_zone(lines: list[Line], zone: list[int], header: Header) -> None:
             header.number = lex.repair_number(
                 re.sub(r"\s+", "", text[m.start(1):m.end(1)]).rstrip(".,;").replace("–", "-"))
             cut(m.start(), m.end())
+        elif header.number is None and _BLANK_NUMBER.search(folded):
+            b = _BLANK_NUMBER.search(folded)
+            cut(b.start(), b.end())
         elif re.match(r"^\s*so\s*[:.]?\s*$", folded):
             cut(0, len(text))                    # "Số:" alone; the number is on the next line
             header.number = header.number or ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass, field
+from typing import Any
 
 from .text import fold, is_upper_text
 
@@ -30,6 +31,9 @@ class Line:
     no: int             # 1-based line number in the input
     text: str           # the line, with numbering repaired
     skip: bool = False  # page furniture (page number, repeated running header)
+    style: Any = None   # model.LineStyle from a Word file
+    table: Any = None   # tables.FoundTable whose first row this line is
+    in_table: bool = False   # a row of a table (read as a table, not as text)
 
     @property
     def blank(self) -> bool:
@@ -53,6 +57,7 @@ class Block:
     spans: list[tuple[int, int]] = field(default_factory=list)   # (offset in text, line no)
     heading: bool = False                       # a short title line (or lines) without a sentence
     upper: bool = False                         # written in capitals
+    table: Any = None                           # tables.FoundTable: this block is that table
 
     @property
     def line(self) -> int:
@@ -96,7 +101,8 @@ def repair_line(text: str) -> str:
     """Undo line-level OCR debris that changes no word: a stray quote before a number
     ("‘2.210"), a trailing "=" or "|" left by a stamp or a rule."""
     text = _STRAY_QUOTE.sub("", text)
-    text = _TRAILING_JUNK.sub("", text)
+    if " | " not in text:                  # a table row may end with an empty cell: "a | b |"
+        text = _TRAILING_JUNK.sub("", text)
     return text.rstrip()
 
 
@@ -109,7 +115,7 @@ def mark_furniture(lines: list[Line]) -> None:
 
     counts: dict[str, list[int]] = {}
     for i, line in enumerate(lines):
-        if line.blank:
+        if line.blank or line.in_table:
             continue
         if _PAGE_NUMBER.match(line.text) and blank_near(i):
             line.skip = True
@@ -303,6 +309,11 @@ def build_blocks(lines: list[Line], start: int = 0, end: int | None = None) -> l
     digit_romans = has_real_romans(lines[start:end])
     for line in lines[start:end]:
         if line.skip:
+            continue
+        if line.in_table:
+            if line.table is not None:  # the table stands where its first row is
+                blocks.append(Block(marker=None, text="", spans=[(0, line.no)], table=line.table))
+            cur, prev_text, gap = None, "", True
             continue
         if line.blank:
             gap = True

@@ -27,6 +27,7 @@ class Node:
     parent: "Node | None" = None
     kinds: set[str] = field(default_factory=set)
     paragraphs: list[Block] = field(default_factory=list)   # unnumbered blocks inside it
+    tables: list = field(default_factory=list)              # tables.FoundTable inside it
     dropped: bool = False           # a target-list item: its numbers are targets, not a section
 
     @property
@@ -110,6 +111,9 @@ def build_outline(blocks: list[Block]) -> tuple[Node, list[Block]]:
     stack: list[Node] = [root]
     preamble: list[Block] = []
     for block in blocks:
+        if block.table is not None:
+            stack[-1].tables.append(block.table)
+            continue
         if block.marker is None:
             if len(stack) == 1:
                 preamble.append(block)

@@ -24,7 +24,12 @@ __all__ = ["restore_text", "restore_string"]
 def restore_text(raw: RawText, *, style: str = "new") -> RestoredText:
     """Restore every line of `raw`; the result keeps its lines."""
     from .engine import get_engine
-    return get_engine(style).restore(raw)
+    restored = get_engine(style).restore(raw)
+    # What the source said about its layout passes through: line styles, tables (by line).
+    for out, line in zip(restored.lines, raw.lines):
+        out.style = line.style
+    restored.tables = list(raw.tables)
+    return restored
 
 
 def restore_string(text: str | RawText, *, tone_style: str = "new") -> RestoredText:

@@ -16,7 +16,8 @@ memory stay proportional to the text instead of to the square of a paragraph's p
 For speed, candidates are padded to the chunk's widest slot and every LM score of the chunk is
 computed in a few vectorised calls (lm.py); only the Viterbi recursion itself steps through the
 slots. Each chosen word also gets a confidence: the softmax, over its slot's candidates, of the
-path score with only that slot changed (neighbours fixed) — a cheap local posterior.
+path score with only that slot changed (neighbours fixed) — a cheap local posterior — and
+the same softmax gives the runners-up (`alternatives`: what a reviewer is offered).
 """
 from __future__ import annotations
 
@@ -32,6 +33,9 @@ MAX_CHUNK_SLOTS = 4 * CHUNK_SLOTS
 # Candidates kept per slot for the exact trigram search, chosen by a bigram look at both
 # neighbours; the channel proposes up to about twice as many.
 KEEP_PER_SLOT = 8
+# Runners-up reported per slot, and the least probability worth showing a reviewer.
+ALTERNATIVES = 3
+MIN_ALTERNATIVE = 0.005
 
 
 @dataclass
@@ -41,9 +45,10 @@ class Weights:
     pair_bonus: float = 0.5
 
 
-def decode(lm, slots_ids: list[np.ndarray], slots_ch: list[np.ndarray], w: Weights):
+def decode(lm, slots_ids: list[np.ndarray], slots_ch: list[np.ndarray], w: Weights, alternatives: list | None = None):
     """Best candidate index per slot and its confidence. The slots must be framed: every
-    paragraph starts with two <s> slots and ends with a </s> slot."""
+    paragraph starts with two <s> slots and ends with a </s> slot. `alternatives`, when given a
+    list, receives per slot the runners-up as [(candidate index, probability)], best first."""
     choice: list[int] = []
     conf: list[float] = []
     start = 0
@@ -55,9 +60,13 @@ def decode(lm, slots_ids: list[np.ndarray], slots_ch: list[np.ndarray], w: Weigh
         if not framed:            # the rest of a paragraph cut at MAX_CHUNK_SLOTS: frame it anew
             bos = np.array([lm.bos])
             ids, ch = [bos, bos, *ids], [np.zeros(1), np.zeros(1), *ch]
-        c, p = _decode_chunk(lm, ids, ch, w)
+        runners: list | None = [] if alternatives is not None else None
+        c, p = _decode_chunk(lm, ids, ch, w, runners)
         if not framed:
             c, p = c[2:], p[2:]
+            runners = runners[2:] if runners is not None else None
+        if alternatives is not None:
+            alternatives.extend(runners)
         choice.extend(c)
         conf.extend(p)
         start = end
@@ -104,10 +113,12 @@ def _prune(lm, ids, ch, valid, w: Weights, keep: int):
     return np.argsort(-local, axis=1, kind="stable")[:, :keep]
 
 
-def _decode_chunk(lm, slots_ids, slots_ch, w: Weights):
+def _decode_chunk(lm, slots_ids, slots_ch, w: Weights, alternatives: list | None = None):
     N = len(slots_ids)
     ids, ch, valid = _padded(lm, slots_ids, slots_ch, w.channel)
     if N < 3:
+        if alternatives is not None:
+            alternatives.extend([()] * N)
         return [int(np.argmax(ch[t])) for t in range(N)], [1.0] * N
     original = None
     if ids.shape[1] > KEEP_PER_SLOT:
@@ -131,14 +142,33 @@ def _decode_chunk(lm, slots_ids, slots_ch, w: Weights):
     path[N - 1], path[N - 2] = j, i
     for t in range(N - 1, 1, -1):
         path[t - 2] = backs[t][path[t - 1], path[t]]
-    conf = _confidences(B, ch, path)
+    probs = _posteriors(B, ch, path)
+    conf = probs[np.arange(N), path]
+    if alternatives is not None:
+        alternatives.extend(_runners_up(probs, path, original))
     if original is not None:
         path = original[np.arange(N), path]
     return path.tolist(), conf.tolist()
 
 
-def _confidences(B, ch, path):
-    """Local posterior of each chosen candidate, all slots at once."""
+def _runners_up(probs, path, original):
+    """Per slot, the other candidates worth showing, as (index into the slot's candidates, p).
+    Vectorised: most slots have none (fixed tokens, sure words), and they cost nothing."""
+    N = len(path)
+    others = probs.copy()
+    others[np.arange(N), path] = 0.0
+    k = min(ALTERNATIVES, others.shape[1])
+    order = np.argsort(-others, axis=1, kind="stable")[:, :k]
+    top = np.take_along_axis(others, order, axis=1)
+    out: list = [()] * N
+    for t in np.nonzero(top[:, 0] >= MIN_ALTERNATIVE)[0].tolist():
+        idx = original[t, order[t]] if original is not None else order[t]
+        out[t] = [(int(i), round(float(p), 4)) for i, p in zip(idx, top[t]) if p >= MIN_ALTERNATIVE]
+    return out
+
+
+def _posteriors(B, ch, path):
+    """Local posterior of every candidate of every slot, the neighbours fixed on the path."""
     N = len(path)
     s = ch.copy()
     t = np.arange(2, N)
@@ -149,4 +179,4 @@ def _confidences(B, ch, path):
     s[0:N - 2] += B[t, :, path[t + 1], path[t + 2]]                 # (*, w_t+1, w_t+2)
     s -= s.max(axis=1, keepdims=True)
     e = np.exp(s)
-    return e[np.arange(N), path] / e.sum(axis=1)
+    return e / e.sum(axis=1, keepdims=True)

@@ -60,6 +60,16 @@ UNIGRAM_PRIOR = 1.0           # weight of log P(word) when choosing which candid
 PRUNE_MARGIN = 12.0           # drop candidates whose channel + unigram score trails the best by more
 COMMON_MIN_CHANNEL = -6.0     # how plausible a reading must be for a common word to be kept
 NUMBER_AS_WORD_MIN = 0.8      # posterior a number needs to be rewritten as the word it misread
+# A second reading of a word by another engine (an old PDF text layer, pipeline.ocr.fusion):
+# the weight of its channel score, and how many of its own best readings join the candidates.
+# Below 1 because the legacy channel was learned on other engines than the layer's
+# (benchmarks/fusion.py measures it).
+SECOND_WEIGHT = 0.6
+SECOND_EXTRA = 3
+# ... asked only where Tesseract is unsure of the word: its confidence below this (a word read
+# at 90-96 is right 99 % of the time, and there the layer's misreadings would only add noise).
+SECOND_BELOW = 85.0
+GARBLED_FLOOR = -8.0
 
 
 class Literal(str):
@@ -168,6 +178,7 @@ class Engine:
         self.acronyms, self.acronym_of_bare = load_acronyms(folder)
         self.confidence_shift = load_confidence_shift(folder / "ocrconf-vie.tsv")
         self._slot_cache: dict[tuple[str, str], tuple] = {}
+        self._fused_cache: dict[tuple[str, str], tuple] = {}
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ public
@@ -175,7 +186,8 @@ class Engine:
         condition = detect_condition(raw)
         if condition == NOT_VIETNAMESE:     # left as it is: restoring would make Vietnamese up
             return RestoredText(lines=[self._line(li, line, line.text, split_line(line.text), {})
-                                       for li, line in enumerate(raw.lines)], condition=condition)
+                                       for li, line in enumerate(raw.lines)], condition=condition,
+                                pages=list(raw.pages))
         kind = "eng" if condition == "legacy" else "vie"
         settings = SETTINGS[kind]
         lines = raw.lines
@@ -193,22 +205,29 @@ class Engine:
                     if piece.core and is_marker(pieces_of[li], pi):
                         slots.append(self._fixed_id(self.lm.num if piece.core.isdigit() else self.lm.code))
                     elif piece.core:
-                        conf = confs_of(lines[li], pi) if kind == "vie" else None
-                        slots.append(self._word_slot(piece.core, kind, settings, (li, pi), conf))
+                        conf = confs_of(lines[li], piece.word) if kind == "vie" else None
+                        slot = self._word_slot(piece.core, kind, settings, (li, pi), conf)
+                        second = (second_reading(lines[li], pieces_of[li], pi)
+                                  if kind == "vie" and conf is not None and conf < SECOND_BELOW else None)
+                        if second is not None and any(c.isalpha() for c in piece.core):
+                            slot = self._fused(slot, piece.core, second)
+                        slots.append(slot)
                     for t in punct_tokens(piece.suffix):
                         slots.append(self._fixed(t))
             slots.append(eos)
-        choice, conf = decode(self.lm, [s.ids for s in slots], [s.ch for s in slots], settings.weights)
+        runners_up: list = []
+        choice, conf = decode(self.lm, [s.ids for s in slots], [s.ch for s in slots], settings.weights, runners_up)
         chosen = {}
-        for s, c, p in zip(slots, choice, conf):
+        for s, c, p, alts in zip(slots, choice, conf, runners_up):
             if s.where is not None:
                 li, pi = s.where
                 # a number read as a word (6 -> ở) only when the decoder is sure
                 if s.outs[c] is not None and pieces_of[li][pi].core.isdigit() and p < NUMBER_AS_WORD_MIN:
+                    alts = [(c, p)] + [(k, q) for k, q in alts if s.outs[k] is not None]
                     c, p = s.outs.index(None), 1.0 - p
-                chosen[s.where] = (s.outs[c], p)
+                chosen[s.where] = (s.outs[c], p, [(s.outs[k], q) for k, q in alts if k != c])
         out_lines = [self._line(li, line, texts[li], pieces_of[li], chosen) for li, line in enumerate(lines)]
-        return RestoredText(lines=out_lines, condition=condition)
+        return RestoredText(lines=out_lines, condition=condition, pages=list(raw.pages))
 
     # ------------------------------------------------------------------ internals
     @staticmethod
@@ -224,23 +243,33 @@ class Engine:
             yield para
 
     def _line(self, li: int, line: RawLine, text: str, pieces, chosen) -> RestoredLine:
-        """The restored line; `text` is the line as read, its look-alike letters replaced."""
+        """The restored line; `text` is the line as read, its look-alike letters replaced. Each
+        token gets its word's box (its share of it, for a word restored in parts)."""
         heading = is_heading(text)
         tokens, parts, pos = [], [], 0
+        word_lengths = [len(w) for w in line.text.split()] if line.boxes else None
         for pi, piece in enumerate(pieces):
             if not piece.core:
                 continue
-            out, p = chosen.get((li, pi), (None, 1.0))
+            out, p, alts = chosen.get((li, pi), (None, 1.0, []))
             word = piece.core if out is None else self._render(piece.core, out, heading)
+            alternatives = []
+            for alt, q in alts:
+                shown = piece.core if alt is None else self._render(piece.core, alt, heading)
+                if shown != word and all(shown != a for a, _ in alternatives):
+                    alternatives.append((shown, q))
             tokens.append(RestoredToken(text=word, original=line.text[piece.start:piece.end],
                                         confidence=round(float(p), 4),
                                         start=piece.start, end=piece.end,
-                                        ocr_confidence=confs_of(line, pi)))
+                                        ocr_confidence=confs_of(line, piece.word),
+                                        box=box_of(line, word_lengths, piece),
+                                        alternatives=alternatives))
             parts.append(text[pos:piece.start])
             parts.append(word)
             pos = piece.end
         parts.append(text[pos:])
-        return RestoredLine(text="".join(parts), original=line.text, tokens=tokens, page=line.page)
+        return RestoredLine(text="".join(parts), original=line.text, tokens=tokens, page=line.page,
+                            boxes=line.boxes, block=line.block)
 
     def _render(self, original: str, word: str, heading: bool) -> str:
         if isinstance(word, Literal):
@@ -273,6 +302,40 @@ class Engine:
             keep_shift, change_shift = self.confidence_shift(ocr_conf)
             ch = ch + np.where(as_read, keep_shift, change_shift)
         return Slot(ids, ch, outs, where)
+
+    def _fused(self, slot: Slot, core: str, second: str) -> Slot:
+        """The slot of a word that another engine read too (a PDF's old text layer, without
+        Vietnamese): each candidate is scored against both readings, log P(tesseract | w) +
+        SECOND_WEIGHT * log P(layer | w), the layer's through the legacy `eng` channel; the
+        layer's own best readings join the candidates. Independent eyes on the same ink: where
+        Tesseract doubts, the layer decides, and where both agree nothing changes."""
+        key = (core, second)
+        cached = self._fused_cache.get(key)
+        if cached is None:
+            eng, vie = self.channels["eng"], self.channels["vie"]
+            lower2 = place_tone(second.lower(), "new")
+            theirs = dict(eng.candidates(lower2, second if second[:1].isupper() else None))
+            lower1 = place_tone(core.lower(), "new")
+            ids, outs = list(slot.ids), list(slot.outs)
+            extra = sorted((i for i in theirs if i not in set(ids)),
+                           key=lambda i: -(theirs[i] + UNIGRAM_PRIOR * float(self.lm.uni[i])))[:SECOND_EXTRA]
+            # Tesseract's reading of a word that is no syllable (ngh1ệp) says little about which
+            # syllable it was: its letter-level penalties are floored, so the layer can speak
+            floor_vie = None if is_valid_syllable(lower1) else GARBLED_FLOOR
+            ours = [None] * len(ids) + [max(vie._score(lower1, i), floor_vie or -1e9) for i in extra]
+            ids += extra
+            outs += [self.lm.vocab[i] for i in extra]
+            floor = min(theirs.values(), default=0.0) - 2.0
+            second_lp = np.array([theirs.get(i, floor) if o is not None or i in theirs else floor
+                                  for i, o in zip(ids, outs)])
+            cached = (np.array(ids), np.array(ours, dtype=object), outs, second_lp)
+            with self._lock:
+                self._fused_cache[key] = cached
+        ids, ours, outs, second_lp = cached
+        n = len(slot.ids)
+        ch = np.concatenate([slot.ch, np.array(ours[n:], dtype=np.float64)])
+        ch = np.where([o is None for o in outs], np.minimum(ch, SETTINGS["vie"].keep_logp), ch)
+        return Slot(ids, ch + SECOND_WEIGHT * second_lp, outs, slot.where)
 
     def _candidates(self, core: str, kind: str, settings: Settings):
         lm = self.lm
@@ -351,9 +414,34 @@ class Engine:
 _UPPER_RUN = re.compile(r"(?<![^\W\d_])[A-Z]{2,8}(?![^\W\d_])")
 
 
-def confs_of(line: RawLine, pi: int):
-    if line.confidences and pi < len(line.confidences):
-        return line.confidences[pi]
+def box_of(line: RawLine, word_lengths: list[int] | None, piece):
+    """The box of the piece's characters within its word's box, or None without geometry."""
+    wi = piece.word
+    if not word_lengths or wi >= len(line.boxes) or line.boxes[wi] is None:
+        return None
+    return line.boxes[wi].part(piece.start - piece.word_start, piece.end - piece.word_start,
+                               word_lengths[wi] if wi < len(word_lengths) else 0)
+
+
+def second_reading(line: RawLine, pieces, pi: int) -> str | None:
+    """Another engine's reading of piece `pi`'s word (RawLine.second), its edge punctuation
+    off; None when there is none or the word is restored in parts (a chain)."""
+    if not line.second:
+        return None
+    piece = pieces[pi]
+    wi = piece.word
+    if wi >= len(line.second) or not line.second[wi]:
+        return None
+    if (pi > 0 and pieces[pi - 1].word == wi) or (pi + 1 < len(pieces) and pieces[pi + 1].word == wi):
+        return None
+    theirs = [p for p in split_line(line.second[wi].translate(ETH_TO_D)) if p.core]
+    return theirs[0].core if len(theirs) == 1 else None
+
+
+def confs_of(line: RawLine, wi: int):
+    """The OCR confidence of the line's word `wi` (a whitespace-separated word), when known."""
+    if line.confidences and wi < len(line.confidences):
+        return line.confidences[wi]
     return None
 
 

@@ -23,6 +23,8 @@ class Piece:
     core: str
     prefix: str
     suffix: str
+    word: int = 0         # which whitespace-separated word of the line it is (or is part of)
+    word_start: int = 0   # offset of that word in the line
 
 
 # Icelandic eth, which OCR engines write for Đ (348/ÐA-CP): never Vietnamese, always Đ.
@@ -52,7 +54,7 @@ def _is_word_chain(core: str) -> bool:
 
 def split_line(line: str) -> list[Piece]:
     pieces = []
-    for m in _WORD.finditer(line):
+    for wi, m in enumerate(_WORD.finditer(line)):
         word = m.group(0)
         i, j = 0, len(word)
         while i < j and word[i] in LEADING:
@@ -66,10 +68,10 @@ def split_line(line: str) -> list[Piece]:
             for k, part in enumerate(parts):
                 prefix = word[:i] if k == 0 else ""
                 suffix = "/" if k < len(parts) - 1 else word[j:]
-                pieces.append(Piece(at, at + len(part), part, prefix, suffix))
+                pieces.append(Piece(at, at + len(part), part, prefix, suffix, wi, m.start()))
                 at += len(part) + 1
             continue
-        pieces.append(Piece(m.start() + i, m.start() + j, core, word[:i], word[j:]))
+        pieces.append(Piece(m.start() + i, m.start() + j, core, word[:i], word[j:], wi, m.start()))
     return pieces
 
 
