@@ -17,22 +17,29 @@ from pathlib import Path
 
 from .model import Plan, RawText, RestoredText, Source
 
-FORMATS = ("json", "docx", "txt")
 # What follows an output's name for each format (OUTDIR/<name><suffix>). The batch never gives
 # an input a name whose outputs would land on an input (pipeline.batch.inputs).
-OUTPUT_SUFFIXES = (".json", ".docx", ".txt", ".pdf", ".alto.xml")
+SUFFIXES = {"json": ".json", "docx": ".docx", "txt": ".txt", "pdf": ".pdf", "alto": ".alto.xml"}
+FORMATS = tuple(SUFFIXES)                        # every format `process` can write
+DEFAULT_FORMATS = ("json", "docx", "txt")        # what it writes unless told
+OUTPUT_SUFFIXES = tuple(SUFFIXES.values())
+# Formats that show the page: written for inputs read from page images or PDFs, skipped (with a
+# note, never an error) for text and Word inputs, which have no page to show.
+PAGE_FORMATS = ("pdf", "alto")
+PDFA_FLAVOURS = ("2b", "3b")                   # pipeline.export.pdf.PDFA_FLAVOURS (kept import-light here)
 
 
 @dataclass(frozen=True)
 class ProcessOptions:
     outdir: Path | None = Path("output")    # None: return the plan, write nothing
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     lang: str = "vie"                       # Tesseract language(s) for image inputs
     psm: int = 3                            # Tesseract page segmentation mode
     tone_style: str = "new"                 # "new" (hóa, thủy) or "old" (hoá, thuỷ)
     review: bool = False                    # DOCX highlights low-confidence changes
     jobs: int = 1                           # worker processes (batch) / pages in parallel
     force: bool = False                     # redo inputs the manifest says are done
+    pdfa: str = "2b"                        # PDF output: PDF/A-2b, or 3b with the plan JSON attached
     text_layer: str = "auto"                # PDF text layers: auto, use, redo (pipeline.ingest.layer)
 
     def with_(self, **changes) -> "ProcessOptions":
@@ -47,6 +54,7 @@ class DocumentResult:
     restored: RestoredText
     outputs: dict[str, Path] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)   # what the batch report should tell (formats skipped)
 
 
 def output_stem(path: Path) -> str:
@@ -95,32 +103,47 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
 
 def write_outputs(result: DocumentResult, outdir: Path, options: ProcessOptions, *,
                   name: str | None = None) -> dict[str, Path]:
-    """Write the requested formats as OUTDIR/<stem>.<ext>: all of them or, if one fails, none
-    (each atomically). `name` (a batch's output name, may hold subfolders: "2024/plan") replaces
-    the stem; every output must stay inside OUTDIR."""
+    """Write the requested formats as OUTDIR/<stem><suffix> (SUFFIXES), each file atomically.
+    `name` (a batch's output name, may hold subfolders: "2024/plan") replaces the stem.
+    PDF and ALTO are skipped for inputs without page images, with a note in `result.notes`;
+    each format's writing time goes to `result.timings` as `write_<format>`. The formats are
+    written all or none (export.atomic.atomic_group), and every output must stay inside OUTDIR."""
     from .export.atomic import atomic_group
+    from .export.pdf import pages_with_images
 
     stem = name or output_stem(result.path)
     dests: dict[str, Path] = {}
     for fmt in options.formats:
-        if fmt not in FORMATS:
+        if fmt not in SUFFIXES:
             raise ValueError(f"unknown format {fmt!r}")
-        dest = outdir / f"{stem}.{fmt}"
+        if fmt in PAGE_FORMATS and not pages_with_images(result.restored):
+            note = f"{fmt} skipped: a {result.plan.source.kind} input has no page images"
+            if note not in result.notes:
+                result.notes.append(note)
+            continue
+        dest = outdir / f"{stem}{SUFFIXES[fmt]}"
         refuse_to_overwrite_input(dest, result.path)
         refuse_outside(dest, outdir)
         dests[fmt] = dest
-    with atomic_group() as stage:
+    with atomic_group():
         for fmt, dest in dests.items():
-            tmp = stage(dest)
+            t = time.perf_counter()
             if fmt == "json":
-                from .export.json_plan import plan_json
-                tmp.write_text(plan_json(result.plan), encoding="utf-8")
+                from .export.json_plan import write_plan_json
+                write_plan_json(result.plan, dest)
             elif fmt == "txt":
-                from .export.text import restored_text_file
-                tmp.write_text(restored_text_file(result.restored), encoding="utf-8")
-            else:
-                from .export.docx import build_docx
-                build_docx(result.plan, result.restored, review=options.review).save(str(tmp))
+                from .export.text import write_restored_text
+                write_restored_text(result.restored, dest)
+            elif fmt == "docx":
+                from .export.docx import write_docx
+                write_docx(result.plan, result.restored, dest, review=options.review)
+            elif fmt == "pdf":
+                from .export.pdf import write_pdf
+                write_pdf(result.restored, result.path, dest, plan=result.plan, pdfa=options.pdfa, notes=result.notes)
+            elif fmt == "alto":
+                from .export.alto import write_alto
+                write_alto(result.restored, dest, source_name=result.path.name, plan=result.plan)
+            result.timings[f"write_{fmt}"] = round(time.perf_counter() - t, 4)
     return dests
 
 
@@ -152,6 +175,7 @@ def refuse_to_overwrite_input(dest: Path, source: Path) -> None:
 
 
 def process(path: str | Path, outdir: str | Path | None = None, **options) -> Plan:
-    """Process one input and return its Plan; with `outdir`, also write json/docx/txt there."""
+    """Process one input and return its Plan; with `outdir`, also write json/docx/txt there
+    (`formats=("json", "pdf", "alto")` chooses others)."""
     opts = ProcessOptions(outdir=Path(outdir) if outdir is not None else None, **options)
     return process_document(path, opts).plan

@@ -55,9 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     pr = sub.add_parser(
         "process", parents=[common, reading], formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="OCR, restore and parse documents; write json/docx/txt",
+        help="OCR, restore and parse documents; write json/docx/txt (and pdf, alto)",
         description="Process scans (.png .jpg .jpeg .tif .tiff .pdf) and old OCR text (.txt) into "
-                    "OUTDIR/<name>.json (sohoa.plan/1), .docx and .txt. Folders are walked recursively; "
+                    "OUTDIR/<name>.json (sohoa.plan/1), .docx and .txt; with --formats pdf,alto also a "
+                    "searchable PDF/A (the page images under the restored text) and ALTO 4.4 XML "
+                    "(.alto.xml) for scans and PDFs. Folders are walked recursively; "
                     "a file found in a folder keeps its place below it (scans/2024/p1.png -> "
                     "OUTDIR/2024/p1.json).\n\n"
                     "A manifest in OUTDIR (sohoa-manifest.sqlite) makes runs resumable: a rerun skips inputs "
@@ -68,7 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders")
     pr.add_argument("-o", "--outdir", default="output", help="output folder (default: output/)")
     pr.add_argument("--formats", default="json,docx,txt",
-                    help="comma-separated output formats among json, docx, txt (default: all three)")
+                    help="comma-separated output formats among json, docx, txt, pdf, alto (default: "
+                         "json,docx,txt); pdf and alto are skipped, with a note, for text inputs")
+    pr.add_argument("--pdfa", choices=("2b", "3b"), default="2b",
+                    help="PDF output: PDF/A-2b (default), or PDF/A-3b with the plan JSON attached")
     pr.add_argument("--review", action="store_true",
                     help="DOCX review mode: highlight low-confidence changes, original OCR in a comment")
     pr.add_argument("-j", "--jobs", type=positive_int, default=None, metavar="N",
@@ -233,7 +238,8 @@ def cmd_process(args) -> int:
 
     options = ProcessOptions(outdir=Path(args.outdir), formats=parse_formats(args.formats), lang=args.lang,
                              psm=args.psm, tone_style=args.tone_style, review=args.review,
-                             jobs=args.jobs or default_jobs(), force=args.force, text_layer=args.text_layer)
+                             jobs=args.jobs or default_jobs(), force=args.force, pdfa=args.pdfa,
+                             text_layer=args.text_layer)
     return run_batch([Path(p) for p in args.inputs], options, verbose=args.verbose)
 
 

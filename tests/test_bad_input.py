@@ -402,12 +402,12 @@ def test_17_a_document_that_is_not_vietnamese_is_left_alone_and_flagged(tmp_path
     legacy = json.loads((out / "plan.json").read_text(encoding="utf-8"))["quality"]
     assert legacy["condition"] == "legacy" and legacy["warnings"] == [] and legacy["changed"] > 500
     rows = report_rows(out)
-    assert "not Vietnamese" in rows[str(src / "english.txt")]["warnings"]
-    assert rows[str(src / "plan.txt")]["warnings"] == ""
+    assert "not Vietnamese" in rows[str(src / "english.txt")]["notes"]
+    assert rows[str(src / "plan.txt")]["notes"] == ""
     assert "to check:" in err and f"{src / 'english.txt'}: not Vietnamese" in err
     # the flag survives a rerun that skips the input
     assert main(["process", str(src), "-o", str(out)]) == ExitCode.OK
-    assert "not Vietnamese" in report_rows(out)[str(src / "english.txt")]["warnings"]
+    assert "not Vietnamese" in report_rows(out)[str(src / "english.txt")]["notes"]
     # `sohoa restore` leaves it alone too
     assert main(["restore", str(src / "english.txt")]) == ExitCode.OK
     assert capsysbinary.readouterr().out.decode() == ENGLISH

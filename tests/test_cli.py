@@ -43,8 +43,8 @@ def test_formats_option_limits_outputs(tmp_path):
 
 
 def test_unknown_format_is_a_usage_error(tmp_path, capsys):
-    assert main(["process", str(LEGACY_SAMPLE), "-o", str(tmp_path), "--formats", "json,pdf"]) == ExitCode.USAGE
-    assert "pdf" in capsys.readouterr().err
+    assert main(["process", str(LEGACY_SAMPLE), "-o", str(tmp_path), "--formats", "json,xlsx"]) == ExitCode.USAGE
+    assert "xlsx" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("name", sorted(BAD_INPUTS))

@@ -62,10 +62,12 @@ def share_jobs(budget: int | None, files: int) -> tuple[int, int]:
 def options_fingerprint(options) -> str:
     """What, besides the input's content, decides its outputs. A change redoes the input."""
     from .. import __version__
-    return json.dumps({"formats": sorted(options.formats), "lang": options.lang, "psm": options.psm,
-                       "text_layer": options.text_layer,
-                       "tone_style": options.tone_style, "review": options.review, "sohoa": __version__},
-                      sort_keys=True)
+    shape = {"formats": sorted(options.formats), "lang": options.lang, "psm": options.psm,
+             "text_layer": options.text_layer,
+             "tone_style": options.tone_style, "review": options.review, "sohoa": __version__}
+    if "pdf" in options.formats:          # only then: other runs keep their fingerprints
+        shape["pdfa"] = options.pdfa
+    return json.dumps(shape, sort_keys=True)
 
 
 def sha256_of(path: Path) -> str | None:
@@ -200,9 +202,9 @@ def _entry_from(task, outcome: dict, sha: str | None, fingerprint: str) -> Entry
         pages=outcome.get("pages"), targets=outcome.get("targets"), breakdown=outcome.get("breakdown"),
         mean_confidence=outcome.get("mean_confidence"), low_confidence=outcome.get("low_confidence"),
         outputs=outcome.get("outputs"), timings=outcome.get("timings"), seconds=outcome.get("seconds"),
+        notes=outcome.get("notes") or None,
         started=iso_now(outcome["started"]) if outcome.get("started") else None,
-        finished=iso_now(outcome["finished"]) if outcome.get("finished") else iso_now(),
-        warnings=outcome.get("warnings") if done else None)
+        finished=iso_now(outcome["finished"]) if outcome.get("finished") else iso_now())
 
 
 def _to_do(inputs: list[BatchInput], manifest: Manifest, outdir: Path, fingerprint: str,
@@ -222,7 +224,8 @@ def _to_do(inputs: list[BatchInput], manifest: Manifest, outdir: Path, fingerpri
 
 
 def _print_summary(stream, counts: dict, rows: list[dict], seconds: float, workers: int, reports,
-                   stopped: BaseException | None = None, report_error: BaseException | None = None) -> None:
+                   stopped: BaseException | None = None, report_error: BaseException | None = None,
+                   warned: dict | None = None) -> None:
     not_run = f", {counts['not run']} not run" if counts.get("not run") else ""
     print(f"sohoa: {counts['inputs']} input(s): {counts['done']} done, {counts['skipped']} skipped (unchanged), "
           f"{counts['failed']} failed{not_run} in {seconds:.1f} s ({workers} worker{'s' if workers > 1 else ''})",
@@ -232,11 +235,10 @@ def _print_summary(stream, counts: dict, rows: list[dict], seconds: float, worke
         print("failed:", file=stream)
         for r in failures:
             print(f"  {r['error']}", file=stream)
-    warned = [r for r in rows if r.get("warnings")]
     if warned:
         print("to check:", file=stream)
-        for r in warned:
-            print(f"  {r['input']}: {r['warnings']}", file=stream)
+        for path, warnings in warned.items():
+            print(f"  {path}: {'; '.join(warnings)}", file=stream)
     if stopped is not None:
         why = ("terminated (SIGTERM)" if isinstance(stopped, Terminated) else
                "interrupted (Ctrl-C)" if isinstance(stopped, KeyboardInterrupt) else
@@ -279,6 +281,7 @@ def _run(inputs: list[BatchInput], outdir: Path, options, *, verbose: bool, stre
     bug = False
     stop: list = []                      # the missing-dependency error that stops the run
     stopped: BaseException | None = None  # Ctrl-C, SIGTERM or a manifest error that ended it early
+    warned: dict[str, list[str]] = {}    # input -> what a reviewer must check (quality.warnings)
     refused = [i for i in inputs if i.problem is not None]
     readable = [i for i in inputs if i.problem is None]
     skipped: set[str] = set()
@@ -318,6 +321,8 @@ def _run(inputs: list[BatchInput], outdir: Path, options, *, verbose: bool, stre
                         return False
                     manifest.record(_entry_from(task, outcome, shas.get(task.key), fingerprint))
                     status[task.key] = outcome["status"]
+                    if outcome.get("warnings"):
+                        warned[task.path] = outcome["warnings"]
                     bug |= failed and outcome.get("exit_code") == ExitCode.INTERNAL
                     progress.finished(outcome)
                     return True
@@ -348,7 +353,8 @@ def _run(inputs: list[BatchInput], outdir: Path, options, *, verbose: bool, stre
             except Exception:   # noqa: BLE001 (closing cannot lose anything committed)
                 pass
 
-    _print_summary(stream, counts, rows, time.perf_counter() - t_start, workers, reports, stopped, report_error)
+    _print_summary(stream, counts, rows, time.perf_counter() - t_start, workers, reports, stopped, report_error,
+                   warned)
     if stopped is not None:
         raise stopped
     if stop:

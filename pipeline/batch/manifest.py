@@ -52,18 +52,18 @@ CREATE TABLE IF NOT EXISTS inputs (
     seconds         REAL,
     started         TEXT,                  -- ISO times of the last attempt
     finished        TEXT,
-    warnings        TEXT                   -- what a reviewer must know (quality.warnings, joined by "; ")
+    notes           TEXT                   -- JSON [str]: what the report should say (formats skipped)
 );
 """
+# Columns added since schema 1 was first written: an older manifest gets them on opening.
+_ADDED_COLUMNS = {"notes": "TEXT"}
 
 # SQLite's side files: WAL mode's log and shared-memory index, and a rollback journal.
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 _COLUMNS = ("key", "path", "name", "status", "sha256", "options", "error", "error_code", "pages", "targets",
             "breakdown", "mean_confidence", "low_confidence", "outputs", "timings", "seconds", "started",
-            "finished", "warnings")
-# Columns added since schema 1 was first written: added to an older manifest when it is opened.
-_ADDED_COLUMNS = {"warnings": "TEXT"}
+            "finished", "notes")
 
 
 @dataclass
@@ -87,7 +87,7 @@ class Entry:
     seconds: float | None = None
     started: str | None = None
     finished: str | None = None
-    warnings: str | None = None
+    notes: list | None = None
 
     def outputs_present(self, outdir: Path) -> bool:
         return bool(self.outputs) and all((outdir / rel).is_file() for rel in self.outputs.values())
@@ -129,9 +129,9 @@ class Manifest:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")   # WAL + NORMAL: a killed process loses nothing committed
             self.db.executescript(_SCHEMA)
-            present = {row[1] for row in self.db.execute("PRAGMA table_info(inputs)")}
+            have = {row[1] for row in self.db.execute("PRAGMA table_info(inputs)")}
             for column, kind in _ADDED_COLUMNS.items():
-                if column not in present:
+                if column not in have:
                     self.db.execute(f"ALTER TABLE inputs ADD COLUMN {column} {kind}")
             row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
@@ -151,7 +151,7 @@ class Manifest:
 
     def _entry(self, row) -> Entry:
         d = dict(zip(_COLUMNS, map(from_db, row)))
-        for k in ("outputs", "timings"):
+        for k in ("outputs", "timings", "notes"):
             d[k] = json.loads(d[k]) if d[k] else None
         return Entry(**d)
 
@@ -175,7 +175,7 @@ class Manifest:
 
     def record(self, entry: Entry) -> None:
         """Store what became of one input. Called only once all its outputs are on disk."""
-        values = [to_db(json.dumps(v, ensure_ascii=False) if k in ("outputs", "timings") and v is not None else v)
+        values = [to_db(json.dumps(v, ensure_ascii=False) if k in ("outputs", "timings", "notes") and v is not None else v)
                   for k, v in ((k, getattr(entry, k)) for k in _COLUMNS)]
         with self._transaction():
             self.db.execute(f"INSERT OR REPLACE INTO inputs ({', '.join(_COLUMNS)}) "

@@ -14,7 +14,7 @@ from ..export.csvsafe import guard_cell
 REPORT_CSV = "report.csv"
 REPORT_HTML = "report.html"
 COLUMNS = ["input", "status", "outputs", "pages", "targets", "breakdown", "mean_confidence", "low_confidence",
-           "seconds", "error", "warnings"]
+           "seconds", "error", "notes"]
 
 
 def report_row(path: str, status: str, entry) -> dict:
@@ -34,7 +34,7 @@ def report_row(path: str, status: str, entry) -> dict:
         "low_confidence": entry.low_confidence if ok else None,
         "seconds": entry.seconds if status in ("done", "failed") else None,
         "error": printable(entry.error or "") if status == "failed" else "",
-        "warnings": (entry.warnings or "") if ok else "",
+        "notes": printable("; ".join(entry.notes or [])) if ok else "",
     }
 
 
@@ -42,7 +42,7 @@ def refused_row(path: str, error: str) -> dict:
     """An input the batch refused before reading it (pipeline.batch.inputs)."""
     return {"input": printable(path), "status": "failed", "outputs": "", "pages": None, "targets": None,
             "breakdown": None, "mean_confidence": None, "low_confidence": None, "seconds": None,
-            "error": printable(error), "warnings": ""}
+            "error": printable(error), "notes": ""}
 
 
 def write_reports(outdir: Path, rows: list[dict], summary: dict) -> tuple[Path, Path]:
@@ -66,7 +66,6 @@ table{border-collapse:collapse;width:100%;font-size:.92em}th,td{border:1px solid
 text-align:left;vertical-align:top}th{background:#f3f3f3;position:sticky;top:0}td.n{text-align:right}
 tr.failed td{background:#fdecea}tr.skipped td{color:#666}.status{font-weight:600}
 tr.failed .status{color:#b3261e}tr.done .status{color:#1e7b34}.low{color:#b3261e;font-weight:600}
-td.warn{color:#8a5a00}
 """
 
 
@@ -90,7 +89,7 @@ def report_html(rows: list[dict], summary: dict) -> str:
             f"<td class=n>{_num(conf, 3)}</td>",
             f"<td class=\"n{' low' if low else ''}\">{_num(low)}</td>",
             f"<td class=n>{_num(r['seconds'], 1)}</td>", f"<td>{e(r['error'] or '')}</td>",
-            f"<td class=warn>{e(r.get('warnings') or '')}</td>",
+            f"<td>{e(r.get('notes') or '')}</td>",
         ]
         body.append(f"<tr class={e(r['status'])}>{''.join(cells)}</tr>")
     counts = "".join(f"<span>{e(k)}: {v}</span>" for k, v in summary.items())

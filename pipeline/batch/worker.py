@@ -69,7 +69,8 @@ def process_one(path: str, name: str, outdir: str, options) -> dict:
             status="done", sha256=plan.source.sha256, pages=plan.source.pages, targets=targets,
             breakdown=breakdown, mean_confidence=plan.quality.mean_confidence,
             low_confidence=len(plan.quality.low_confidence), timings=result.timings,
-            warnings="; ".join(plan.quality.warnings) or None,
+            # what the report should say: formats skipped, and what a reviewer must check
+            notes=result.notes + plan.quality.warnings, warnings=plan.quality.warnings,
             outputs={fmt: Path(p).relative_to(outdir).as_posix() for fmt, p in written.items()})
     except SohoaError as e:
         # the error names the input, and also the output when it is about one

@@ -3,7 +3,7 @@
 The content goes to a temporary file in the destination folder (same filesystem), is flushed
 to disk, then renamed over the destination in one step. `atomic_group` does the same for the
 outputs of one input together: all are written, or none is (a failure on the last leaves the
-earlier ones unwritten too).
+earlier ones unwritten too), whichever writers write them.
 
 Temporary files carry sohoa's marker, `.<name>.sohoa-<random>.part`, so that the clean-up
 after a killed run (pipeline.batch) removes only files sohoa made, never a user's file that
@@ -15,6 +15,7 @@ import os
 import re
 import tempfile
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from ..errors import OutputError
@@ -77,15 +78,24 @@ def _unlink(paths) -> None:
             pass
 
 
+# The group being written (atomic_group), if any: atomic_path then leaves its renames to it.
+_group: ContextVar[list | None] = ContextVar("sohoa_atomic_group", default=None)
+
+
 @contextmanager
 def atomic_path(dest: str | Path):
-    """Yields a temporary path to write; on success it replaces `dest` atomically."""
+    """Yields a temporary path to write; on success it replaces `dest` atomically (inside an
+    atomic_group: when the whole group has succeeded)."""
     dest = Path(dest)
     tmp = _new_temp(dest)
+    group = _group.get()
     try:
         yield tmp
         _settle(tmp)
-        os.replace(tmp, dest)
+        if group is not None:
+            group.append((tmp, dest))
+        else:
+            os.replace(tmp, dest)
     except BaseException as e:
         _unlink([tmp])
         failure = _failed(e, dest)
@@ -96,25 +106,20 @@ def atomic_path(dest: str | Path):
 
 @contextmanager
 def atomic_group():
-    """Several outputs written together: `stage(dest)` gives a temporary path to write for
-    `dest`; when the block ends without error every file is flushed, then each renamed onto its
-    destination. On any error no destination is touched and every temporary file is removed."""
+    """The outputs of one input, written together: every atomic_path (every writer of
+    pipeline.export) used inside the block writes its temporary file, and only when the block
+    ends without error are they all renamed onto their destinations. On any error no destination
+    is touched and every temporary file is removed; a rename that fails after others (a folder in
+    the way is found before any) undoes them, so none of the group stays."""
     staged: list[tuple[Path, Path]] = []
-
-    def stage(dest: str | Path) -> Path:
-        dest = Path(dest)
-        tmp = _new_temp(dest)
-        staged.append((tmp, dest))
-        return tmp
-
+    token = _group.set(staged)
     current = None
     renamed: list[Path] = []
     try:
-        yield stage
-        for tmp, dest in staged:
+        yield
+        for _tmp, dest in staged:
             current = dest
-            _settle(tmp)
-            if dest.is_dir() and not dest.is_symlink():    # a rename would fail half-way through
+            if dest.is_dir() and not dest.is_symlink():
                 raise IsADirectoryError(21, "a folder has this name", str(dest))
         for tmp, dest in staged:
             current = dest
@@ -122,11 +127,13 @@ def atomic_group():
             renamed.append(dest)
     except BaseException as e:
         _unlink(tmp for tmp, _ in staged)
-        _unlink(renamed)          # a rename that failed after others: none of the group stays
+        _unlink(renamed)
         failure = _failed(e, current or (staged[-1][1] if staged else Path(".")))
         if failure is e:
             raise
         raise failure from None
+    finally:
+        _group.reset(token)
 
 
 def write_text(dest: str | Path, text: str) -> Path:

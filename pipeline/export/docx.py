@@ -28,14 +28,6 @@ _ITEM_KINDS = ("number", "letter", "bullet")
 
 
 def write_docx(plan: Plan, restored: RestoredText, dest: str | Path, *, review: bool = False) -> Path:
-    doc = build_docx(plan, restored, review=review)
-    with atomic_path(dest) as tmp:
-        doc.save(str(tmp))
-    return Path(dest)
-
-
-def build_docx(plan: Plan, restored: RestoredText, *, review: bool = False):
-    """The python-docx Document of the plan, not yet saved."""
     from docx import Document
 
     from .docx_styles import setup_document
@@ -43,7 +35,9 @@ def build_docx(plan: Plan, restored: RestoredText, *, review: bool = False):
     doc = Document()
     setup_document(doc)
     _DocxWriter(doc, plan, restored, review).write()
-    return doc
+    with atomic_path(dest) as tmp:
+        doc.save(str(tmp))
+    return Path(dest)
 
 
 # Word's core properties (title, subject, author) hold at most 255 characters; python-docx

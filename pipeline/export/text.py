@@ -7,11 +7,6 @@ from ..model import RestoredText
 from .atomic import write_text
 
 
-def restored_text_file(restored: RestoredText) -> str:
-    """The .txt output's content."""
-    text = restored.text
-    return text if text.endswith("\n") else text + "\n"
-
-
 def write_restored_text(restored: RestoredText, dest: str | Path) -> Path:
-    return write_text(dest, restored_text_file(restored))
+    text = restored.text
+    return write_text(dest, text if text.endswith("\n") else text + "\n")
