@@ -10,10 +10,12 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT    := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 # Debian packages: OCR engine and its Vietnamese data; fonts for rendering test scans;
-# LibreOffice (Writer, no GUI) so the tests can convert the DOCX to PDF; qpdf and poppler-utils
-# so the tests can check the PDF/A written (qpdf --check, pdftotext, pdfimages).
+# LibreOffice (Writer and Calc, no GUI) so the tests can convert the DOCX to PDF and open the
+# metadata sheet; qpdf and poppler-utils so the tests can check the PDF/A written (qpdf --check,
+# pdftotext, pdfimages).
 RUN_DEBS  := tesseract-ocr tesseract-ocr-vie
-TEST_DEBS := $(RUN_DEBS) fonts-dejavu-core fonts-liberation2 libreoffice-writer-nogui qpdf poppler-utils
+TEST_DEBS := $(RUN_DEBS) fonts-dejavu-core fonts-liberation2 libreoffice-writer-nogui libreoffice-calc-nogui \
+             qpdf poppler-utils
 
 .PHONY: run test setup setup-test system-run system-test clean
 

@@ -39,6 +39,7 @@ class ProcessOptions:
     review: bool = False                    # DOCX highlights low-confidence changes
     jobs: int = 1                           # worker processes (batch) / pages in parallel
     force: bool = False                     # redo inputs the manifest says are done
+    excel: bool = False                     # a batch also writes OUTDIR/metadata.xlsx
     pdfa: str = "2b"                        # PDF output: PDF/A-2b, or 3b with the plan JSON attached
     text_layer: str = "auto"                # PDF text layers: auto, use, redo (pipeline.ingest.layer)
 

@@ -65,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "A manifest in OUTDIR (sohoa-manifest.sqlite) makes runs resumable: a rerun skips inputs "
                     "whose content and options have not changed and whose outputs are still there, and "
                     "finishes what an interrupted run left. Each run writes OUTDIR/report.csv and "
-                    "report.html (status, pages, targets, confidence of every input).",
+                    "report.html (status, pages, targets, confidence of every input) and the archive's "
+                    "metadata sheet OUTDIR/metadata.csv (type, number, date, issuer, summary, signer ... of "
+                    "every document, Thông tư 05/2025/TT-BNV).",
         epilog=EPILOG)
     pr.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders")
     pr.add_argument("-o", "--outdir", default="output", help="output folder (default: output/)")
@@ -81,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "a single file's pages do")
     pr.add_argument("--force", action="store_true",
                     help="redo every input, even those the manifest says are done and unchanged")
+    pr.add_argument("--excel", action="store_true",
+                    help="also write the metadata sheet as OUTDIR/metadata.xlsx (metadata.csv is always written)")
 
     df = sub.add_parser(
         "diff", parents=[common, reading], formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -238,7 +242,7 @@ def cmd_process(args) -> int:
 
     options = ProcessOptions(outdir=Path(args.outdir), formats=parse_formats(args.formats), lang=args.lang,
                              psm=args.psm, tone_style=args.tone_style, review=args.review,
-                             jobs=args.jobs or default_jobs(), force=args.force, pdfa=args.pdfa,
+                             jobs=args.jobs or default_jobs(), force=args.force, excel=args.excel, pdfa=args.pdfa,
                              text_layer=args.text_layer)
     return run_batch([Path(p) for p in args.inputs], options, verbose=args.verbose)
 

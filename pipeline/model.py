@@ -431,15 +431,26 @@ class Source:
 
 @dataclass
 class Header:
-    """The header block of Decree 30/2020/NĐ-CP."""
+    """The header block of Decree 30/2020/NĐ-CP and the signature block at the end."""
     issuer: str | None = None
     issuer_parent: str | None = None   # the body above the issuer ("UBND HUYỆN X" above "UBND XÃ Y")
-    number: str | None = None          # "15/KH-UBND"
+    number: str | None = None          # số và ký hiệu as printed: "15/KH-UBND"; "/KH-UBND" when the
+                                       # (handwritten) number cannot be read
     place: str | None = None
-    date: str | None = None            # ISO 8601
-    doc_type: str | None = None        # "KẾ HOẠCH", "BÁO CÁO", "QUYẾT ĐỊNH" ...
+    date: str | None = None            # ISO 8601, at the precision that is legible: "2025-01-10",
+                                       # "2025-01" (day illegible), "2025"
+    doc_type: str | None = None        # "KẾ HOẠCH", "BÁO CÁO", "QUYẾT ĐỊNH" ...; "CÔNG VĂN" for a
+                                       # letter (no type word; recognised by its "V/v")
     signer: str | None = None
-    signer_title: str | None = None
+    signer_title: str | None = None    # the signer's own title line ("PHÓ CHỦ TỊCH")
+    summary: str | None = None         # trích yếu: the title under the type word, or a công văn's
+                                       # "V/v ..." without "V/v"
+    code_number: str | None = None     # số: "15" of "15/KH-UBND", "42" of "42-KH/ĐU"
+    code_notation: str | None = None   # ký hiệu: "KH-UBND", "KH/ĐU", "2023/NĐ-CP"
+    authority: str | None = None       # the "on behalf of" lines above the title: "KT. CHỦ TỊCH",
+                                       # "TM. ỦY BAN NHÂN DÂN" (TM./KT./TL./TUQ./Q.)
+    unsure: list[str] = field(default_factory=list)   # names of the fields above read with doubt
+                                       # (handwriting, damage, low OCR confidence): check them
 
 
 @dataclass

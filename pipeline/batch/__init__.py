@@ -7,7 +7,8 @@
   options are unchanged and whose outputs are still there (`force` redoes them); a run killed at
   any moment leaves no torn output and the next run finishes the rest.
 - Files are processed by worker processes (runner.py, worker.py); the parent alone writes the
-  manifest, the progress (progress.py) and, at the end, OUTDIR/report.csv and report.html (report.py).
+  manifest, the progress (progress.py) and, at the end, OUTDIR/report.csv and report.html (report.py)
+  and the archive's metadata sheet OUTDIR/metadata.csv (export/metadata.py).
 
 Every end of a run says what was done and what was not: a normal end, Ctrl-C (exit 130),
 SIGTERM (handled as Ctrl-C, exit 143), a manifest that cannot be written (a full disk, exit 4)
@@ -202,6 +203,7 @@ def _entry_from(task, outcome: dict, sha: str | None, fingerprint: str) -> Entry
         pages=outcome.get("pages"), targets=outcome.get("targets"), breakdown=outcome.get("breakdown"),
         mean_confidence=outcome.get("mean_confidence"), low_confidence=outcome.get("low_confidence"),
         outputs=outcome.get("outputs"), timings=outcome.get("timings"), seconds=outcome.get("seconds"),
+        metadata=outcome.get("metadata") if done else None,
         notes=outcome.get("notes") or None,
         started=iso_now(outcome["started"]) if outcome.get("started") else None,
         finished=iso_now(outcome["finished"]) if outcome.get("finished") else iso_now())
@@ -221,6 +223,21 @@ def _to_do(inputs: list[BatchInput], manifest: Manifest, outdir: Path, fingerpri
         else:
             todo.append(item)
     return todo, skipped, shas
+
+
+def write_sheet(outdir: Path, inputs: list[BatchInput], rows: list[dict], manifest: Manifest, *,
+                excel: bool = False) -> list[Path]:
+    """OUTDIR/metadata.csv (and .xlsx): one row per input of the run, in the report's order (the
+    row is kept in the manifest, so an input skipped as unchanged keeps its row)."""
+    from ..export.metadata import failed_row, metadata_row_from_json, write_metadata
+    sheet = []
+    for item, row in zip(inputs, rows):
+        entry = manifest.get(item.key)
+        if row["status"] in ("done", "skipped") and entry is not None:
+            sheet.append(entry.metadata or metadata_row_from_json(outdir, entry.outputs, row["input"]))
+        else:
+            sheet.append(failed_row(row["input"], row.get("error"), row["status"]))
+    return write_metadata(outdir, sheet, excel=excel)
 
 
 def _print_summary(stream, counts: dict, rows: list[dict], seconds: float, workers: int, reports,
@@ -345,6 +362,7 @@ def _run(inputs: list[BatchInput], outdir: Path, options, *, verbose: bool, stre
                 counts[r["status"]] += 1
             try:
                 reports = write_reports(outdir, rows, {k: v for k, v in counts.items() if v or k != "not run"})
+                reports += tuple(write_sheet(outdir, inputs, rows, manifest, excel=getattr(options, "excel", False)))
             except OutputError as e:
                 report_error = e
         finally:

@@ -52,18 +52,20 @@ CREATE TABLE IF NOT EXISTS inputs (
     seconds         REAL,
     started         TEXT,                  -- ISO times of the last attempt
     finished        TEXT,
-    notes           TEXT                   -- JSON [str]: what the report should say (formats skipped)
+    notes           TEXT,                  -- JSON [str]: what the report should say (formats skipped)
+    metadata        TEXT                   -- JSON: the row of OUTDIR/metadata.csv (export/metadata.py)
 );
 """
 # Columns added since schema 1 was first written: an older manifest gets them on opening.
-_ADDED_COLUMNS = {"notes": "TEXT"}
+_ADDED_COLUMNS = {"notes": "TEXT", "metadata": "TEXT"}
 
 # SQLite's side files: WAL mode's log and shared-memory index, and a rollback journal.
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 _COLUMNS = ("key", "path", "name", "status", "sha256", "options", "error", "error_code", "pages", "targets",
             "breakdown", "mean_confidence", "low_confidence", "outputs", "timings", "seconds", "started",
-            "finished", "notes")
+            "finished", "notes", "metadata")
+_JSON_COLUMNS = ("outputs", "timings", "notes", "metadata")
 
 
 @dataclass
@@ -88,6 +90,7 @@ class Entry:
     started: str | None = None
     finished: str | None = None
     notes: list | None = None
+    metadata: dict | None = None      # the document's row of the metadata sheet
 
     def outputs_present(self, outdir: Path) -> bool:
         return bool(self.outputs) and all((outdir / rel).is_file() for rel in self.outputs.values())
@@ -151,7 +154,7 @@ class Manifest:
 
     def _entry(self, row) -> Entry:
         d = dict(zip(_COLUMNS, map(from_db, row)))
-        for k in ("outputs", "timings", "notes"):
+        for k in _JSON_COLUMNS:
             d[k] = json.loads(d[k]) if d[k] else None
         return Entry(**d)
 
@@ -175,7 +178,7 @@ class Manifest:
 
     def record(self, entry: Entry) -> None:
         """Store what became of one input. Called only once all its outputs are on disk."""
-        values = [to_db(json.dumps(v, ensure_ascii=False) if k in ("outputs", "timings", "notes") and v is not None else v)
+        values = [to_db(json.dumps(v, ensure_ascii=False) if k in _JSON_COLUMNS and v is not None else v)
                   for k, v in ((k, getattr(entry, k)) for k in _COLUMNS)]
         with self._transaction():
             self.db.execute(f"INSERT OR REPLACE INTO inputs ({', '.join(_COLUMNS)}) "

@@ -54,6 +54,7 @@ def process_one(path: str, name: str, outdir: str, options) -> dict:
     """Process one input and write its outputs as OUTDIR/<name>.<ext>. Never raises for a bad
     input: the outcome says `done` or `failed` (with the error, its class and exit code)."""
     from ..api import process_document, write_outputs
+    from ..export.metadata import metadata_row
 
     started = time.time()
     t0 = time.perf_counter()
@@ -71,7 +72,8 @@ def process_one(path: str, name: str, outdir: str, options) -> dict:
             low_confidence=len(plan.quality.low_confidence), timings=result.timings,
             # what the report should say: formats skipped, and what a reviewer must check
             notes=result.notes + plan.quality.warnings, warnings=plan.quality.warnings,
-            outputs={fmt: Path(p).relative_to(outdir).as_posix() for fmt, p in written.items()})
+            outputs={fmt: Path(p).relative_to(outdir).as_posix() for fmt, p in written.items()},
+            metadata=metadata_row(plan, path))
     except SohoaError as e:
         # the error names the input, and also the output when it is about one
         named = e.path is not None and Path(e.path) == Path(path)

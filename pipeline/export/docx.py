@@ -180,10 +180,13 @@ class _DocxWriter:
         props.comments = "sohoa"
 
     def _title(self, write) -> None:
-        from .docx_tables import add_rule
         from .docx_styles import TEXT_WIDTH_MM
+        from .docx_tables import add_rule, is_cong_van
 
         h = self.plan.header
+        if is_cong_van(h):
+            add_paragraph(self.doc, "Body Text")   # its summary is printed under its number
+            return
         if h.doc_type:
             write(add_paragraph(self.doc, "Document Type"), h.doc_type.upper())
         if self.plan.title:

@@ -23,7 +23,8 @@ PARTY_MOTTO = ("ĐẢNG CỘNG SẢN VIỆT NAM",)
 MAX_FRONT_LINES = 40          # the header block and title fit in the top of the first page
 MAX_FRONT_STRAYS = 3          # unrecognised lines tolerated before the title is reached
 
-_DATE = re.compile(r"ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}")
+# the day (or month) may be blank or illegible: a date kept at the precision that is legible
+_DATE = re.compile(r"ngay\s*\w{0,4}\s*thang\s*\w{0,4}\s*nam\s*\d{4}")
 _NUMBER_LABEL = re.compile(r"^\s*so\b")
 _RECIPIENTS = re.compile(r"^\W*noi\s*nhan\b")
 # TM. (on behalf of), KT. (deputising), TL., TUQ., Q. (acting): the authority line above the
@@ -104,6 +105,8 @@ class _FrontMatcher:
         rest = " ".join(rest.split())
         if not rest:
             return True, is_title
+        if is_title and len(rest) <= 3 and rest[:1] == "v":
+            return True, True           # a công văn's "V/v" (or what OCR made of it) before its summary
         # A part the scan broke over two lines ("ỦY BAN NHÂN DÂN" / "XÃ HỢP THỊNH").
         if len(rest) >= 2 and any(f" {rest} " in f" {p} " for p in self.parts):
             return True, is_title or (bool(self.title) and rest in self.title)

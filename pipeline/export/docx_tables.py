@@ -76,6 +76,11 @@ def issuer_lines(name: str) -> tuple[str, str]:
     return name[:at], name[at + 1:]
 
 
+def is_cong_van(header: Header) -> bool:
+    """A công văn (letter): no type word printed; its summary goes under its number."""
+    return (header.doc_type or "").upper() == "CÔNG VĂN"
+
+
 def write_header_block(doc, header: Header, write: TextWriter, *, party: bool = False) -> None:
     """Issuer (with its parent body above) left, national motto right; number left, place and date
     right. A Party document has `ĐẢNG CỘNG SẢN VIỆT NAM` (underlined) in the motto's place, a
@@ -83,7 +88,7 @@ def write_header_block(doc, header: Header, write: TextWriter, *, party: bool = 
     from docx.shared import Pt
 
     dated = format_place_date(header.place, header.date)
-    rows = 2 if (header.number or dated) else 1
+    rows = 2 if (header.number or dated or (is_cong_van(header) and header.summary)) else 1
     table = _new_table(doc, rows, HEADER_COLUMNS_CM, LAYOUT_TABLE_STYLE)
     left, right = table.rows[0].cells
     avail_left = HEADER_COLUMNS_CM[0] - CELL_PADDING_CM
@@ -126,6 +131,12 @@ def write_header_block(doc, header: Header, write: TextWriter, *, party: bool = 
         if header.number:
             number = re.sub(r"^\s*Số\s*:?\s*", "", header.number, flags=re.IGNORECASE)
             write(_first_paragraph(left, "Header Block"), f"Số {number}" if party else f"Số: {number}")
+        if is_cong_van(header) and header.summary:
+            # Decree 30: a công văn has no type word; "V/v" and its summary stand under the number
+            par = add_paragraph(left, "Header Block") if header.number else _first_paragraph(left, "Header Block")
+            write(par, f"V/v {header.summary}")
+            for run in par.runs:
+                run.font.size = Pt(12)
         if dated:
             par = _first_paragraph(right, "Header Block")
             write(par, dated)

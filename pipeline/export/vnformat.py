@@ -64,9 +64,15 @@ def _two(n: int) -> str:
 
 
 def format_date(iso: str | None) -> str:
-    """'2025-01-15' -> 'ngày 15 tháng 01 năm 2025'; a date that is not ISO comes back as given."""
+    """'2025-01-15' -> 'ngày 15 tháng 01 năm 2025'; '2025-10' (the day illegible) -> 'ngày … tháng 10
+    năm 2025'; a date that is not ISO comes back as given."""
     if not iso:
         return ""
+    partial = re.fullmatch(r"\s*(\d{4})(?:-(\d{1,2}))?\s*", iso)
+    if partial:                         # a date whose day (or month) could not be read: left blank
+        year, month = partial.group(1), partial.group(2)
+        month_text = "…" if month is None else (_two(int(month)) if int(month) <= 2 else str(int(month)))
+        return f"ngày … tháng {month_text} năm {year}"
     m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", iso)
     if not m:
         return iso.strip()

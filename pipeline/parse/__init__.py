@@ -17,7 +17,9 @@ from ..model import Plan, RestoredLine, RestoredText, Source, Table
 from ..restore.tokens import ETH_TO_D
 from .annex import find_annex
 from .closing import find_recipients, read_recipients
-from .header import parse_header, parse_signature
+from .columns import PageWords
+from .header import find_signature, parse_header
+from .header_fields import in_field_order, respell_names
 from .layout import Block, Line, build_blocks, mark_furniture, read_marker, repair_line
 from .outline import build_outline
 from .parts import collect_assignments, collect_goals, collect_targets, collect_tasks, to_sections
@@ -29,9 +31,12 @@ __all__ = ["parse_plan", "parse_text"]
 
 
 def parse_plan(restored: RestoredText, source: Source) -> Plan:
-    """The plan in restored text."""
-    return _parse([as_parsed(line) for line in restored.lines], source, legacy=restored.condition == "legacy",
-                  styles=[line.style for line in restored.lines], tables=restored.tables)
+    """The plan in restored text. Where its words have boxes (scans, PDF text layers), the
+    header and the signature are read by layout (columns.py, header_layout.py)."""
+    texts = [as_parsed(line) for line in restored.lines]
+    pages = PageWords.from_restored(restored, texts) if any(line.boxes for line in restored.lines) else None
+    return _parse(texts, source, legacy=restored.condition == "legacy",
+                  styles=[line.style for line in restored.lines], tables=restored.tables, pages=pages)
 
 
 _NUMBER_LIKE = re.compile(r"\d{2,}(?:[.,]\d+)*|\d+(?:[.,]\d+)+")   # one digit may be a letter ("6" ở)
@@ -73,19 +78,25 @@ def parse_text(text: str, source: Source | None = None, *, tables: list[Table] |
 
 
 def _parse(texts: list[str], source: Source, *, legacy: bool = False, styles: list | None = None,
-           tables: list[Table] | None = None) -> Plan:
+           tables: list[Table] | None = None, pages: dict | None = None) -> Plan:
     lines = [Line(i + 1, repair_line(t), style=styles[i] if styles else None) for i, t in enumerate(texts)]
     lines, found = place_tables(lines, tables or [])
     mark_furniture(lines)
     plan = Plan(source=source)
-    head = parse_header(lines)
+    head = parse_header(lines, pages)
     plan.header, plan.title = head.header, head.title
     recipients_at = find_recipients(lines, head.body_start)
     annex_at = find_annex(lines, recipients_at if recipients_at is not None else head.body_start,
                           closing_found=recipients_at is not None)
     end = annex_at if annex_at is not None else len(lines)
-    signer, signer_title, signature = parse_signature(lines, head.body_start, end)
-    plan.header.signer, plan.header.signer_title = signer, signer_title
+    sign = find_signature(lines, head.body_start, end, pages, skip=head.used)
+    signature = sign.lines
+    plan.header.signer, plan.header.signer_title, plan.header.authority = sign.signer, sign.title, sign.authority
+    # a document that closes with Nơi nhận, or whose signature was partly read, is signed: a
+    # name or a title that could not be read is to be checked, like one read with doubt
+    missing = [f for f in ("signer", "signer_title") if not getattr(plan.header, f)] \
+        if recipients_at is not None or sign.signer or sign.title else []
+    plan.header.unsure = in_field_order(plan.header.unsure + sign.unsure + missing)
     body_end = end
     if recipients_at is not None:
         body_end = recipients_at
@@ -96,6 +107,7 @@ def _parse(texts: list[str], source: Source, *, legacy: bool = False, styles: li
     plan.tables = [f.table for f in found]
 
     body_text = "\n".join(b.text for b in blocks)
+    respell_names(plan.header, body_text)
     plan.year = infer_year(plan.title, plan.header, body_text)
     plan.locality = infer_locality(plan.header, plan.title, body_text)
     plan.theme = find_theme(body_text)
@@ -113,5 +125,5 @@ def _parse(texts: list[str], source: Source, *, legacy: bool = False, styles: li
         cited.insert(0, title_block)
     plan.references = find_references(cited, own_number=plan.header.number)
     if recipients_at is not None:
-        plan.recipients = read_recipients(lines, recipients_at, end, signature)
+        plan.recipients = read_recipients(lines, recipients_at, end, signature, cut=sign.cut)
     return plan

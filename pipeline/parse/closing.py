@@ -15,7 +15,7 @@ from .lexicon import lexicon
 from .text import fold, is_upper_text, squash
 
 _RECIPIENTS = re.compile(r"^\s*[-–—•*]?\s*noi\s+nhan\s*[:.;]?", re.I)
-_ITEM = re.compile(r"^\s*[-–—•+*∙·]\s*")
+_ITEM = re.compile(r"^\s*[-–—•+*∙·~]\s*")           # "~": a dash as OCR often reads it
 
 
 def find_recipients(lines: list[Line], start: int) -> int | None:
@@ -41,18 +41,27 @@ def _cut_signature(text: str) -> str:
     return text[:cut]
 
 
-def read_recipients(lines: list[Line], at: int, end: int, skip: set[int]) -> list[str]:
+def read_recipients(lines: list[Line], at: int, end: int, skip: set[int],
+                    cut: dict[int, int] | None = None) -> list[str]:
     """The recipients after the "Nơi nhận:" line `at`, up to `end`, leaving out the signature
-    lines in `skip`."""
+    lines in `skip` and, on a line that holds both columns, its words from `cut[line]` on (the
+    signature's part, found by layout)."""
+    cut = cut or {}
+
+    def text_of(i: int) -> str:
+        text = lines[i].text
+        return " ".join(text.split()[:cut[i]]) if i in cut else text
+
     items: list[str] = []
     open_item = False
-    first = _RECIPIENTS.sub("", fold(lines[at].text), count=1)
-    head = lines[at].text[len(lines[at].text) - len(first):] if first.strip() else ""
+    first_text = text_of(at)
+    first = _RECIPIENTS.sub("", fold(first_text), count=1)
+    head = first_text[len(first_text) - len(first):] if first.strip() else ""
     pending = [head] if head.strip() else []
     for i in range(at + 1, end):
         if i in skip or lines[i].skip:
             continue
-        pending.append(lines[i].text)
+        pending.append(text_of(i))
     for raw in pending:
         text = _cut_signature(raw).strip()
         if not text:

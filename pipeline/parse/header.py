@@ -11,6 +11,11 @@ OCR reads the two columns in any order: one column after the other, or interleav
 ("ỦY BAN NHÂN" / "DÂN TỈNH ..."). So the header is read as a bag of pieces: the motto is cut
 out wherever it is, the number and the place-and-date are found by their shape, and what is left
 in capitals is the issuing body (and the body above it).
+
+That is the reading of plain text. When the words have boxes (scans, PDF text layers), the
+header and the signature are read by layout instead (header_layout.py), and these text rules
+are the fallback. Both use the field readers of header_fields.py (number, date at the precision
+that is legible, "V/v" summary of a công văn, capitals re-spelled, the signer's name without rank).
 """
 from __future__ import annotations
 
@@ -18,14 +23,16 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Header
+from .header_fields import fix_caps, person_name, read_date, read_number, strip_vv
 from .layout import Line, read_marker
 from .lexicon import lexicon
-from .text import fold, is_upper_text, iso_date, squash
+from .text import fold, is_upper_text, squash
 
 _NUMBER = re.compile(r"(?<![\w])so\s*[:.;]?\s*(\d[\w.]*(?:\s*[/\-–]\s*[\w.&]+)+)")
-# "Số:      /KH-UBND": a draft or a copy made before the number was given; there is no number
+# "Số:   /KH-UBND": the number left blank (a draft, a copy made before it was given) or written
+# by a hand that OCR lost: the printed part is kept, and the number is unsure
 _BLANK_NUMBER = re.compile(r"(?<![\w])so\s*[:.;]?[\s._…]*/\s*[a-z][\w.&]*(?:\s*[/\-–]\s*[\w.&]+)*")
-_DATE = re.compile(r"ngay\s+(\d{1,2})\s*(?:thang\s+|[/.\-]\s*)(\d{1,2})\s*(?:nam\s+|[/.\-]\s*)(\d{4})")
+_DATE = re.compile(r"ngay\s*(\S{0,4}?)\s*thang\s*(\S{0,4}?)\s*[.,]?\s*nam\s*((?:19|20)\d\d)")
 _OPENING = re.compile(r"^(can cu|kinh gui)")
 _DECORATION = re.compile(r"^[\s\-–—_*=~.•]*$")
 _BODY_START = re.compile(r"^(can cu|thuc hien|theo|de |nham|tren co so|nam \d{4}|ngay \d|xet |"
@@ -40,6 +47,7 @@ class HeaderResult:
     title: str | None = None
     title_line: int | None = None
     body_start: int = 0         # index into the lines where the body starts
+    used: set[int] = field(default_factory=set)    # lines read as header or title (by layout)
 
 
 def _content(lines: list[Line], start: int, limit: int) -> list[int]:
@@ -73,7 +81,21 @@ def _doc_type_with_title(text: str) -> tuple[str, str] | None:
     return None
 
 
-def parse_header(lines: list[Line]) -> HeaderResult:
+def parse_header(lines: list[Line], pages: dict | None = None) -> HeaderResult:
+    """The header and title. `pages` (columns.PageWords by page number) when the words have
+    boxes: then the header is read by layout, and by these text rules only if that fails."""
+    if pages:
+        from .header_layout import read_header_layout
+        found = read_header_layout(lines, pages)
+        if found is not None:
+            return HeaderResult(header=found.header, title=found.title, title_line=found.title_line,
+                                body_start=found.body_start, used=found.used)
+    result = _parse_header_text(lines)
+    result.header.summary = result.header.summary or (result.title if result.header.doc_type else None)
+    return result
+
+
+def _parse_header_text(lines: list[Line]) -> HeaderResult:
     lex = lexicon()
     result = HeaderResult()
     first = _content(lines, 0, HEADER_SCAN)
@@ -103,6 +125,14 @@ def parse_header(lines: list[Line]) -> HeaderResult:
         zone = [i for i in first if cues and i <= cues[-1]]
         title_from = (cues[-1] + 1) if cues else first[0]
     _read_zone(lines, zone, result.header)
+    if doc_type_at is None:
+        vv = _vv_summary(lines, first)
+        if vv is not None:
+            summary, last = vv
+            result.header.doc_type, result.header.summary = "CÔNG VĂN", summary
+            result.title, result.title_line = summary, lines[last[0]].no
+            result.body_start = last[-1] + 1
+            return result
     if inline_title:
         title, at = inline_title[1], doc_type_at + 1
         # the summary may go on, in lower case, on the next lines
@@ -174,24 +204,35 @@ def _read_zone(lines: list[Line], zone: list[int], header: Header) -> None:
 
         for m in motto_rx.finditer(folded):
             cut(m.start(), m.end())
-        m = _NUMBER.search(folded)
-        if m and header.number is None:
+        m = _NUMBER.search(folded) or _BLANK_NUMBER.search(folded)
+        reading = read_number(text[m.start():]) if m and header.number is None else None
+        if reading is not None:
+            header.number, header.code_number, header.code_notation = (
+                reading.number, reading.code_number, reading.code_notation)
+            if reading.unsure:
+                header.unsure.extend(["number", "code_number"])
+            cut(m.start(), m.start() + reading.end)
+        elif m and header.number is None:
             header.number = lex.repair_number(
                 re.sub(r"\s+", "", text[m.start(1):m.end(1)]).rstrip(".,;").replace("–", "-"))
             cut(m.start(), m.end())
-        elif header.number is None and _BLANK_NUMBER.search(folded):
-            b = _BLANK_NUMBER.search(folded)
-            cut(b.start(), b.end())
         elif re.match(r"^\s*so\s*[:.]?\s*$", folded):
             cut(0, len(text))                    # "Số:" alone; the number is on the next line
             header.number = header.number or ""
         elif header.number == "" and re.match(r"^\s*\d[\w.]*\s*[/\-]", text):
-            header.number = lex.repair_number(re.sub(r"\s+", "", text.strip()).rstrip(".,;"))
+            reading = read_number(text, labelled=False)
+            if reading is not None:
+                header.number, header.code_number, header.code_notation = (
+                    reading.number, reading.code_number, reading.code_notation)
+            else:
+                header.number = lex.repair_number(re.sub(r"\s+", "", text.strip()).rstrip(".,;"))
             cut(0, len(text))
-        d = _DATE.search(folded)
-        if d and header.date is None:
-            header.date = iso_date(d.group(1), d.group(2), d.group(3))
-            before = "".join(c for k, c in enumerate(text[:d.start()]) if keep[k])
+        d = read_date(text) if header.date is None and _DATE.search(folded) else None
+        if d:
+            header.date = d.date
+            if d.unsure:
+                header.unsure.append("date")
+            before = "".join(c for k, c in enumerate(text[:d.start]) if keep[k])
             place = squash(before).strip(" ,.")
             # The place is the mixed-case words before "ngày"; capitals before it are the issuer.
             words = place.split()
@@ -209,7 +250,7 @@ def _read_zone(lines: list[Line], zone: list[int], header: Header) -> None:
                 pieces.append((place, False))
                 place = ""
             place_parts.append(place)
-            cut(0, d.end())
+            cut(0, d.end)
         rest = squash("".join(c if keep[k] else " " for k, c in enumerate(text)))
         rest = rest.strip(" *-–—_,.:")
         if not rest:
@@ -223,13 +264,35 @@ def _read_zone(lines: list[Line], zone: list[int], header: Header) -> None:
     if header.date is not None:
         place = squash(" ".join(pending[-1:] + place_parts)).strip(" ,")
         header.place = place or None
-    issuers = split_bodies([p for p, is_place in pieces if not is_place])
+    issuers = split_bodies([fix_caps(p) for p, is_place in pieces if not is_place])
     if issuers:
         header.issuer = issuers[-1]
         if len(issuers) > 1:
             header.issuer_parent = issuers[-2]
     if header.number == "":
         header.number = None
+
+
+def _vv_summary(lines: list[Line], first: list[int]) -> tuple[str, list[int]] | None:
+    """A công văn's summary: "V/v ..." near the top (after its number), with the lines that
+    continue it, up to "Kính gửi", the body, or a line that ends it."""
+    for n, i in enumerate(first[:14]):
+        text = lines[i].text
+        summary = strip_vv(text)
+        if summary is None:
+            continue
+        parts, used = [summary], [i]
+        for j in first[n + 1:n + 4]:
+            nxt = lines[j].text.strip()
+            folded = fold(nxt)
+            if j != used[-1] + 1 or _OPENING.match(folded) or (_BODY_START.match(folded) and not nxt[:1].islower()) \
+                    or read_marker(nxt, after_break=True) or parts[-1].rstrip().endswith((".", ";", ":")) \
+                    or is_upper_text(nxt) or _NUMBER.search(folded) or _DATE.search(folded):
+                break
+            parts.append(nxt)
+            used.append(j)
+        return squash(" ".join(parts)).strip(" .;"), used
+    return None
 
 
 def split_bodies(fragments: list[str]) -> list[str]:
@@ -289,9 +352,28 @@ def is_person_name(text: str) -> bool:
     return all(w[:1].isupper() and (upper_all or w[1:].islower()) for w in words)
 
 
+def find_signature(lines: list[Line], start: int, end: int, pages: dict | None = None,
+                   skip: set[int] | None = None):
+    """The signature block (header_layout.LayoutSignature: signer, title, authority, its lines,
+    unsure fields): by layout when the words have boxes (pages: columns.PageWords by page; `skip`:
+    the header's lines), else (or when layout finds none) by the text of lines[start:end]."""
+    from .header_layout import LayoutSignature, read_signature_layout
+    if pages:
+        found = read_signature_layout(pages, set(skip or ()) | set(range(start)), end)
+        if found is not None:
+            return found
+    signer, title, used, authority = _signature_text(lines, start, end)
+    return LayoutSignature(signer=signer, title=title, authority=authority, lines=used)
+
+
 def parse_signature(lines: list[Line], start: int, end: int) -> tuple[str | None, str | None, set[int]]:
     """The signer's name and title in lines[start:end] (the end of the document), and the
     indices of the lines that belong to the signature block."""
+    signer, title, used, _ = _signature_text(lines, start, end)
+    return signer, title, used
+
+
+def _signature_text(lines: list[Line], start: int, end: int) -> tuple[str | None, str | None, set[int], str | None]:
     lex = lexicon()
     roles_rx = lex.rx("header", "role")
     prefix_rx = lex.rx("header", "sign_prefix")
@@ -315,10 +397,16 @@ def parse_signature(lines: list[Line], start: int, end: int) -> tuple[str | None
             title = squash(text[last.start():last.end()])
             break
     if title_at is None:
-        return None, None, used
+        return None, None, used, None
+    from .header_layout import role_line
+    title = fix_caps(title)
     # the lines above the title that belong to it ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH")
     if not lines[title_at].text.lstrip().startswith(("-", "+", "–", "•")):
         used.add(title_at)
+    authority: list[str] = []
+    own = role_line(lines[title_at].text)
+    if own and own[0]:
+        authority.append(f"{own[0]} {own[1]}")
     for i in range(title_at - 1, max(start, title_at - 4) - 1, -1):
         text = lines[i].text.strip()
         if not text:
@@ -327,6 +415,9 @@ def parse_signature(lines: list[Line], start: int, end: int) -> tuple[str | None
         if prefix_rx.match(folded.lstrip()) or (is_upper_text(text) and not text.startswith(("-", "+"))
                                                  and len(text.split()) <= 8):
             used.add(i)
+            above = role_line(text)
+            if above and above[0]:
+                authority.insert(0, f"{above[0]} {above[1]}")
         else:
             break
     signer = None
@@ -334,10 +425,11 @@ def parse_signature(lines: list[Line], start: int, end: int) -> tuple[str | None
         text = lines[i].text.strip()
         if not text:
             continue
-        if is_person_name(text):
-            signer = text
+        name = person_name(text)
+        if name:
+            signer = name
             used.add(i)
             break
         if is_upper_text(text) or fold(text).startswith("(da ky"):
             used.add(i)                 # "PHÓ CHỦ TỊCH" below "KT. CHỦ TỊCH", "(Đã ký)"
-    return signer, title, used
+    return signer, title, used, " ".join(authority) or None
