@@ -294,9 +294,9 @@ def cmd_diff(args) -> int:
     s = diff["summary"]
     sections = diff["sections"]
     say(f"sohoa: {s['changed']} changed, {s['unchanged']} unchanged, {s['added']} added, {s['removed']} removed"
-          f" target(s); {sum(x['change'] == 'added' for x in sections)} section(s) added, "
-          f"{sum(x['change'] == 'removed' for x in sections)} removed"
-          + (f" -> {args.output}" if args.output else ""))
+        f" target(s); {sum(x['change'] == 'added' for x in sections)} section(s) added, "
+        f"{sum(x['change'] == 'removed' for x in sections)} removed"
+        + (f" -> {args.output}" if args.output else ""))
     return ExitCode.OK
 
 

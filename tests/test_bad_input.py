@@ -487,6 +487,18 @@ def test_5_a_closed_progress_stream_does_not_end_the_batch(tmp_path):
 
 
 @pytest.mark.slow
+def test_5_a_closed_standard_output_is_not_a_success(tmp_path):
+    """`sohoa restore plan.txt | head -0`: the restored text could not be delivered: exit 4 with
+    E401 (it was 0, as if all had been written)."""
+    proc = subprocess.Popen([*SOHOA, "restore", str(LEGACY_SAMPLE)], env=ENV, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()                           # the reader is gone before sohoa writes
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == ExitCode.INPUT_FAILED
+    assert "[E401] standard output was closed" in err and "Traceback" not in err
+
+
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
 def test_6_killing_the_run_leaves_no_process_behind(tmp_path):
     """`sohoa process DIR --jobs 2 & sleep 4; kill -9 $!`: the fork server, the workers and the
@@ -588,3 +600,18 @@ def test_7_a_2mb_line_and_a_400_page_blank_pdf_are_refused_within_a_memory_limit
         f"[E118] {src / 'one-line.txt'}: the text is" in r.stderr, r.stderr
     assert f"[E106] {src / 'blank.pdf'}: has too many pages to read at once" in r.stderr
     assert "1 done" in r.stderr and time.monotonic() - t < 120
+
+
+def test_8_an_unreadable_folder_given_as_input_is_named_too(open_tmp, capsys):
+    locked = open_tmp / "locked"
+    locked.mkdir()
+    (locked / "a.txt").write_bytes(LEGACY)
+    os.chmod(locked, 0)
+    out = open_tmp / "out"
+    out.mkdir()
+    os.chmod(out, 0o777)
+    assert main(["process", str(LEGACY_SAMPLE), "-o", str(open_tmp / "warm")]) == ExitCode.OK   # load as root
+    with as_nobody():
+        code = main(["process", str(locked), "-o", str(out), "--jobs", "1"])
+    assert code == ExitCode.INPUT_FAILED
+    assert f"[E115] {locked}: this folder cannot be read" in capsys.readouterr().err

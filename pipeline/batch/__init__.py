@@ -35,7 +35,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import ExitCode, OutputError, Terminated, UsageError
+from ..errors import ExitCode, OutputError, Terminated, UsageError, printable
 from .inputs import BatchInput, allot_names, expand_inputs
 from .manifest import MANIFEST_NAME, Entry, Manifest, iso_now
 
@@ -237,6 +237,8 @@ def write_sheet(outdir: Path, inputs: list[BatchInput], rows: list[dict], manife
             sheet.append(entry.metadata or metadata_row_from_json(outdir, entry.outputs, row["input"]))
         else:
             sheet.append(failed_row(row["input"], row.get("error"), row["status"]))
+    # file names that are not UTF-8 as \xNN, as in the report (the sheet is UTF-8)
+    sheet = [{k: printable(v) if isinstance(v, str) else v for k, v in r.items()} for r in sheet]
     return write_metadata(outdir, sheet, excel=excel)
 
 

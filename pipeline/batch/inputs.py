@@ -75,7 +75,8 @@ def expand_inputs(paths: list[Path], *, skip_folder: Path | None = None) -> list
     for p in paths:
         if p.is_dir():
             for f, problem in _walk(p, skip):
-                add(f, f.relative_to(p).with_suffix("").as_posix(), problem)
+                # a refused path (the folder itself, if unreadable) needs no output name
+                add(f, f.relative_to(p).with_suffix("").as_posix() if problem is None else "", problem)
         else:
             add(p, p.stem or p.name, not_a_regular_file(p))
     return out
