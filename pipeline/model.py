@@ -455,11 +455,13 @@ class Header:
 
 @dataclass
 class Section:
-    number: str | None                 # as written: "I", "1", "1.1", "a", "-"
+    number: str | None                 # as written: "I", "1", "1.1", "a"; None for a heading without one
     title: str | None = None
     text: str = ""
     children: list[Section] = field(default_factory=list)
     line: int | None = None
+    items: list[str] = field(default_factory=list)      # its list items ("-", "+" bullets), in order
+    number_inferred: bool = False      # the number is not in the text: the outline gives it (see parse.outline)
 
 
 @dataclass

@@ -83,6 +83,11 @@ def compare(expected: dict, actual: dict) -> list[str]:
             errors.append(f"target {e['indicator']!r}: number {a['number']!r}, expected {e['number']!r}")
         if "raw" in e and a["raw"] != e["raw"]:
             errors.append(f"target {e['indicator']!r}: raw {a['raw']!r}, expected {e['raw']!r}")
+        for key in ("previous", "source"):
+            if key in e and a.get(key) != e[key]:
+                errors.append(f"target {e['indicator']!r}: {key} {a.get(key)!r}, expected {e[key]!r}")
+        if "places" in e and len(a.get("places") or []) != e["places"]:
+            errors.append(f"target {e['indicator']!r}: stated in {len(a.get('places') or [])} places, expected {e['places']}")
     errors += [f"unexpected target: {a['indicator']!r} {a['value']} {a['unit']}" for a, _ in pending]
     if "tasks" in expected and [t["number"] for t in expected["tasks"]] != [t["number"] for t in actual["tasks"]]:
         errors.append(f"tasks: {[t['number'] for t in actual['tasks']]}")
@@ -90,6 +95,14 @@ def compare(expected: dict, actual: dict) -> list[str]:
     want = [(a["number"], a["assignee"], a["deadline"]) for a in expected["assignments"]]
     if got != want:
         errors.append(f"assignments: {got}, expected {want}")
+    for e, a in zip(expected["assignments"], actual["assignments"]):
+        for key in ("co_assignees", "product", "source"):
+            if key in e and a.get(key) != e[key]:
+                errors.append(f"assignment {e['assignee']!r}: {key} {a.get(key)!r}, expected {e[key]!r}")
+    if "tables" in expected:
+        shape = [(t.get("kind"), t.get("header_rows"), t.get("columns")) for t in actual.get("tables") or []]
+        if shape != [(t["kind"], t["header_rows"], t["columns"]) for t in expected["tables"]]:
+            errors.append(f"tables: {shape}")
     for e, a in zip(expected["references"], actual["references"]):
         for key, value in e.items():
             if a.get(key) != value:
@@ -164,3 +177,18 @@ def test_legacy_ocr_of_the_scan_scores_well(name, tmp_path):
     """Tesseract `eng` on the rendered plan (legacy OCR: diacritics lost), restored, parsed: the
     acceptance bar for unseen plans is 0.90."""
     assert score(PLANS / f"{name}.expected.json", restored_plan(name, "eng").to_dict(), tmp_path) >= 0.90
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_plan_as_its_authors_word_file_matches_its_expected_plan(name, tmp_path):
+    """The same plan as a Word file (tests/word_files.text_to_word: numbered by Word's automatic
+    numbering, the headings the text lost their numbers on numbered again, rows as tables, the
+    header and closing as layout tables), through `sohoa process`: the same expected plan."""
+    from pipeline.api import ProcessOptions, process_document
+    from tests.word_files import text_to_word
+
+    text, expected = load(name)
+    docx = text_to_word(text, tmp_path / f"{name}.docx")
+    actual = process_document(docx, ProcessOptions(outdir=None)).plan.to_dict()
+    assert validation_errors(actual) == []
+    assert compare(expected, actual) == []

@@ -204,3 +204,30 @@ def test_doc_is_read_through_libreoffice(tmp_path, ha_lam):
     assert (plan.header.number, plan.header.signer) == ("25/KH-UBND", "Trần Văn Bình")
     assert [s.number for s in plan.sections] == ["I", "II", "III"]
     assert plan.tables[0].grid() == process_document(ha_lam, ProcessOptions(outdir=None)).plan.tables[0].grid()
+
+
+def test_tables_are_written_back_as_tables(ha_lam, tmp_path):
+    """The DOCX sohoa writes: the Phụ lục as a Word table with its merged cells and repeated
+    header rows, after the closing block; the targets spread over the plan stay in place."""
+    import docx
+    from docx.oxml.ns import qn
+
+    process_document(ha_lam, ProcessOptions(outdir=tmp_path / "out", formats=("docx",)))
+    out = docx.Document(str(tmp_path / "out" / "ha-lam-2026.docx"))
+    body = [el for el in out.element.body if el.tag in (qn("w:p"), qn("w:tbl"))]
+    tables = [docx.table.Table(el, out) for el in body if el.tag == qn("w:tbl")]
+    closing = next(t for t in tables if t.rows[0].cells[0].text.startswith("Nơi nhận"))
+    annex = next(t for t in tables if t.rows[0].cells[0].text == "TT")
+    assert body.index(closing._tbl) < body.index(annex._tbl)
+    assert [p.text for p in closing.rows[0].cells[1].paragraphs if p.text] == [
+        "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Văn Bình"]
+    assert [c.text for c in annex.rows[1].cells] == [
+        "TT", "Nhiệm vụ", "Sản phẩm", "Thời gian hoàn thành", "Cơ quan chủ trì", "Cơ quan phối hợp"]
+    assert all(row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None
+               for row in annex.rows[:2])
+    group = annex.rows[2].cells
+    assert group[1]._tc is group[5]._tc and group[1].text == "CẢI CÁCH THỂ CHẾ"      # spans five columns
+    assert annex.cell(4, 4)._tc is annex.cell(5, 4)._tc and annex.cell(4, 4).text == "Sở Nội vụ"
+    assert [p.text for p in annex.cell(3, 5).paragraphs] == ["Các sở, ban, ngành;", "UBND các xã, phường"]
+    texts = [p.text for p in out.paragraphs]
+    assert any("98%" in t for t in texts)              # targets of an area stay in their section

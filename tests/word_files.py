@@ -49,14 +49,15 @@ class WordPlan:
             numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{nid}"><w:abstractNumId w:val="{nid}"/></w:num>'))
         self._next_num = 200
 
-    def restart(self, list_id: int, level: int) -> int:
+    def restart(self, list_id: int, level: int, starts: dict[int, int] | None = None) -> int:
         """A new instance of list `list_id` whose `level` starts again at 1 (Word's "Restart
-        numbering"), as a numbering id to pass to `para`."""
+        numbering"; `starts` sets other levels' starts too), as a numbering id for `para`."""
         nid = self._next_num
         self._next_num += 1
+        overrides = "".join(f'<w:lvlOverride w:ilvl="{k}"><w:startOverride w:val="{v}"/></w:lvlOverride>'
+                            for k, v in sorted({level: 1, **(starts or {})}.items()))
         self.doc.part.numbering_part.element.append(parse_xml(
-            f'<w:num {nsdecls("w")} w:numId="{nid}"><w:abstractNumId w:val="{list_id}"/>'
-            f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+            f'<w:num {nsdecls("w")} w:numId="{nid}"><w:abstractNumId w:val="{list_id}"/>{overrides}</w:num>'))
         return nid
 
     def para(self, text: str = "", *, num: tuple[int, int] | None = None, style: str | None = None,
@@ -169,4 +170,71 @@ def ha_lam_plan(path: Path) -> Path:
          "Tháng 12/2026", "", "Sở Văn hóa, Thể thao và Du lịch, Sở Khoa học và Công nghệ"],
     ], header_rows=2, merges=[(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 1, 2), (0, 3, 1, 3), (0, 4, 0, 5),
                               (2, 1, 2, 5), (4, 4, 5, 4)])
+    return w.save(path)
+
+
+_LEVEL_OF = {"roman": (OUTLINE, 0), "arabic": (OUTLINE, 1), "lower": (OUTLINE, 2), "dash": (OUTLINE, 3),
+             "plus": (OUTLINE, 4), "dotted2": (DOTTED, 1)}
+
+
+def text_to_word(text: str, path: Path, *, number_headings: bool = True) -> Path:
+    """A plan written as text (tests/data/plans) made into the Word file its author would have
+    had: numbered lines numbered by Word (the written label removed), the headings the text
+    lost their numbers on ("Cải cách thể chế" under "II.") numbered by Word too when
+    `number_headings`, `a | b` rows as tables (the first row a header row; the header and
+    closing rows as borderless layout tables), everything else as paragraphs."""
+    from pipeline.parse.layout import Line, read_marker, unnumbered_heading
+
+    w = WordPlan()
+    lines = text.split("\n")
+    anchor = None           # the Word level an unnumbered heading takes below the last numbered one
+    run_level = None        # the level of the run of unnumbered headings under way
+    i = 0
+    restart_at: dict[str, int] = {}
+    dotted_nid, dotted_parent = DOTTED, None
+    while i < len(lines):
+        line = lines[i]
+        if " | " in line or line.strip() == "|":
+            rows = []
+            while i < len(lines) and (" | " in lines[i] or lines[i].strip() == "|"):
+                rows.append([c.strip() for c in lines[i].split("|")])
+                i += 1
+            layout = len(rows[0]) == 2 and (i <= 4 or rows[0][0].startswith("Nơi nhận"))
+            if layout and rows[0][0].startswith("Nơi nhận"):
+                anchor = run_level = None                    # the annexes are not numbered by Word
+                left, right = rows[0]
+                items = [x.strip(" -") for x in left.replace("Nơi nhận:", "").split(" - ") if x.strip(" -")]
+                words = right.split()
+                name_at = next(k for k in range(len(words)) if not words[k].isupper())
+                w.closing_block(items, " ".join(words[:name_at]).replace(" PHÓ", "\nPHÓ").replace(" CHỦ TỊCH", "\nCHỦ TỊCH", 1)
+                                .replace("\n\n", "\n") + "\n\n\n" + " ".join(words[name_at:]))
+            else:
+                w.table(rows, header_rows=0 if layout else 1, borders=not layout)
+            continue
+        stripped = line.strip()
+        found = read_marker(stripped, after_break=True) if stripped else None
+        if found and found[0].style in _LEVEL_OF:
+            marker, at = found
+            nid, level = _LEVEL_OF[marker.style]
+            if marker.style == "roman":
+                anchor, run_level = 1, None
+            elif marker.style == "arabic" and run_level is None:
+                anchor = 2
+            key = f"{nid}:{level}"
+            if marker.style == "dotted2":            # "2.1": level 2 of a "%1.%2." list whose %1 is the parent
+                parent = int(marker.label.split(".")[0])
+                if dotted_parent != parent:
+                    dotted_nid, dotted_parent = w.restart(DOTTED, 1, {0: parent}), parent
+                nid = dotted_nid
+            elif marker.value == 1 and key in restart_at:      # a list that starts again at 1
+                nid = w.restart(nid, level)
+            restart_at[key] = 1
+            w.para(stripped[at:].strip(), num=(nid, level), bold=level <= 1)
+        elif number_headings and stripped and i + 1 < len(lines) and anchor \
+                and unnumbered_heading(Line(i + 1, stripped), Line(i + 2, lines[i + 1].strip())):
+            run_level = run_level or anchor
+            w.para(stripped, num=(OUTLINE, run_level), bold=True)
+        else:
+            w.para(stripped, bold=stripped.isupper() and bool(stripped), center=stripped.isupper() and bool(stripped))
+        i += 1
     return w.save(path)

@@ -16,6 +16,10 @@ units.py); `delta` and `pct` are then in the new plan's unit. A target with no v
 side (a heading for its breakdown items, "Phát triển chăn nuôi:") is not listed itself; its items are.
 
 Sections (numbered headings with a title) only in the new plan are `added`, only in the old `removed`.
+
+Assignments (who does what: the body, its task, its deadline) are matched one to one by body
+and by how alike their tasks read; one only in the new plan is `added`, only in the old
+`removed`, and a matched one whose deadline moved `changed` (`old_deadline`, `new_deadline`).
 """
 from __future__ import annotations
 
@@ -191,6 +195,42 @@ def diff_sections(old: Plan, new: Plan) -> list[dict]:
     return out
 
 
+# ----------------------------------------------------------------------------------- assignments
+
+ASSIGNMENT_THRESHOLD = 0.35     # the same body: tasks need only share their main words
+
+
+def diff_assignments(old: Plan, new: Plan) -> list[dict]:
+    ao, an = old.assignments, new.assignments
+    wo = [words(a.responsibility) for a in ao]
+    wn = [words(a.responsibility) for a in an]
+    weight = WordWeights(wo + wn)
+
+    def score(i: int, j: int) -> float:
+        if fold(ao[i].assignee) != fold(an[j].assignee):
+            return 0.0
+        if not wo[i] and not wn[j]:
+            return 1.0
+        return 0.5 + 0.5 * name_similarity(wo[i], wn[j], weight)
+    scores = [[score(i, j) for j in range(len(an))] for i in range(len(ao))]
+    pairs = assign(scores, 0.5 + 0.5 * ASSIGNMENT_THRESHOLD) if ao and an else []
+
+    def entry(a_old, a_new, change):
+        a = a_new or a_old
+        return {"assignee": a.assignee, "responsibility": a.responsibility, "source": a.source,
+                "old_deadline": a_old.deadline if a_old else None,
+                "new_deadline": a_new.deadline if a_new else None, "change": change}
+    out = []
+    for i, j, _ in sorted(pairs, key=lambda p: p[1]):
+        if ao[i].deadline != an[j].deadline:
+            out.append(entry(ao[i], an[j], "changed"))
+    matched_old = {i for i, _, _ in pairs}
+    matched_new = {j for _, j, _ in pairs}
+    out += [entry(None, a, "added") for j, a in enumerate(an) if j not in matched_new]
+    out += [entry(a, None, "removed") for i, a in enumerate(ao) if i not in matched_old]
+    return out
+
+
 # ----------------------------------------------------------------------------------- the diff
 
 def describe(plan: Plan, label: str | None = None) -> dict:
@@ -200,7 +240,8 @@ def describe(plan: Plan, label: str | None = None) -> dict:
 
 def diff_plans(old: Plan, new: Plan, *, old_label: str | None = None, new_label: str | None = None) -> dict:
     """The diff JSON: {old, new, changes: [{indicator, unit, old, new, delta, pct, change, ...}],
-    sections: [{number, title, path, change}], summary: {kind: count}}."""
+    sections: [{number, title, path, change}], assignments: [{assignee, responsibility,
+    old_deadline, new_deadline, change}], summary: {kind: count}}."""
     io, inew = _flatten(old), _flatten(new)
     pairs = match_targets(io, inew)
     match_of_old = {id(a): (b, s) for a, b, s in pairs}
@@ -224,4 +265,5 @@ def diff_plans(old: Plan, new: Plan, *, old_label: str | None = None, new_label:
     changes = [entry for _, entry in sorted(rows, key=lambda r: r[0])]
     summary = {kind: sum(c["change"] == kind for c in changes) for kind in CHANGE_KINDS}
     return {"schema": DIFF_SCHEMA, "old": describe(old, old_label), "new": describe(new, new_label),
-            "summary": summary, "changes": changes, "sections": diff_sections(old, new)}
+            "summary": summary, "changes": changes, "sections": diff_sections(old, new),
+            "assignments": diff_assignments(old, new)}

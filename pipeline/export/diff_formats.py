@@ -1,7 +1,8 @@
 """The diff of two plans (diff.py) written as JSON, Markdown, CSV or a self-contained HTML page.
 
 - json: the diff contract of DESIGN.md, as is;
-- md:   a summary line, the table of changes, the sections added and removed;
+- md:   a summary line, the table of changes, the sections added and removed, the assignments
+        added, removed or rescheduled;
 - csv:  one row per change (the contract's columns first), numbers as plain decimals, for
         spreadsheets and scripts; sections are not rows here (they are in json, md and html);
 - html: one page with the table, coloured by kind of change, that an analyst can open offline.
@@ -134,6 +135,15 @@ def to_markdown(diff: dict) -> str:
             lines.append(f"- {s['change']}: {_md_cell(s.get('path') or s.get('number') or '')}. {_md_cell(s.get('title') or '')}")
     else:
         lines.append("No section added or removed.")
+    lines += ["", "## Assignments", ""]
+    moved = diff.get("assignments") or []
+    if moved:
+        for a in moved:
+            when = f" (deadline {a.get('old_deadline') or '-'} → {a.get('new_deadline') or '-'})" \
+                if a["change"] == "changed" else ""
+            lines.append(f"- {a['change']}: {_md_cell(a['assignee'])}: {_md_cell(a.get('responsibility') or '')}{when}")
+    else:
+        lines.append("No assignment added, removed or rescheduled.")
     return "\n".join(lines) + "\n"
 
 
@@ -177,6 +187,13 @@ def to_html(diff: dict) -> str:
     sec_html = ("<ul>" + "".join(f"<li><span class='badge {x['change']}'>{x['change']}</span>"
                                  f"{e(x.get('path') or x.get('number') or '')}. {e(x.get('title') or '')}</li>"
                                  for x in sections) + "</ul>") if sections else "<p>No section added or removed.</p>"
+    moved = diff.get("assignments") or []
+    asg_html = ("<ul>" + "".join(
+        f"<li><span class='badge {a['change']}'>{a['change']}</span><b>{e(a['assignee'])}</b>: "
+        f"{e(a.get('responsibility') or '')}"
+        + (f" <span class=was>(deadline {e(a.get('old_deadline') or '-')} → {e(a.get('new_deadline') or '-')})</span>"
+           if a["change"] == "changed" else "") + "</li>" for a in moved) + "</ul>") \
+        if moved else "<p>No assignment added, removed or rescheduled.</p>"
     table = (f"<table><thead><tr><th>#</th><th>Indicator</th><th>Unit</th><th>{e(str(y_old))}</th>"
              f"<th>{e(str(y_new))}</th><th>Δ</th><th>%</th><th>Change</th></tr></thead><tbody>\n"
              + "\n".join(rows) + "\n</tbody></table>") if rows else "<p>No targets in either plan.</p>"
@@ -184,6 +201,6 @@ def to_html(diff: dict) -> str:
             f"<title>sohoa diff: {e(_label(old))} → {e(_label(new))}</title><style>{_CSS}</style></head><body>\n"
             f"<h1>Targets: {e(_label(old))} → {e(_label(new))}</h1>\n"
             f"<p class=docs>{e(old.get('title') or '')}<br>{e(new.get('title') or '')}</p>\n"
-            f"<p>{badges}</p>\n{table}\n<h2>Sections</h2>\n{sec_html}\n"
+            f"<p>{badges}</p>\n{table}\n<h2>Sections</h2>\n{sec_html}\n<h2>Assignments</h2>\n{asg_html}\n"
             "<p class=docs>Targets are matched across the two plans by indicator, unit and value; Δ and % are in "
             "the newer plan's unit.</p>\n</body></html>\n")

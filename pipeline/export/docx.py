@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..model import Assignment, Plan, RestoredText, RestoredToken, Section, Target
+from dataclasses import dataclass
+
+from ..model import Assignment, Plan, RestoredText, RestoredToken, Section, Table, Target
 from .atomic import atomic_path
 from .docx_layout import analyse_layout, fold
 from .docx_styles import add_paragraph
@@ -143,8 +145,7 @@ class _DocxWriter:
             write_header_block(self.doc, plan.header, front, party=layout.party)
         self._title(front)
         extra_front = self._joined(layout.front_extra)
-        body = build_paragraphs([lines[n - 1] for n in layout.body], first_number=layout.body.start,
-                                force_breaks=_section_lines(plan.sections), width=self.width)
+        body = self._pieces(layout.body)
         extra_closing = self._joined(layout.closing_extra)
         self._body(extra_front + body + extra_closing)
         if layout.recipients or layout.signature:
@@ -152,8 +153,42 @@ class _DocxWriter:
             if self.doc.paragraphs and self.doc.element.body[-2] is self.doc.paragraphs[-1]._p:
                 self.doc.paragraphs[-1].paragraph_format.keep_with_next = True
             add_paragraph(self.doc, "Body Text").paragraph_format.keep_with_next = True
-            source = [self._single(n) for n in range(layout.body.stop, len(lines) + 1)]
+            source = [self._single(n) for n in range(layout.body.stop, (layout.annex.start or len(lines) + 1))]
             write_closing_block(self.doc, layout.recipients, layout.signature, self.text_writer(source))
+        if layout.annex:
+            # The annexes (PHỤ LỤC) follow the signature, on a page of their own, as typed.
+            from docx.enum.text import WD_BREAK
+            add_paragraph(self.doc, "Body Text").add_run().add_break(WD_BREAK.PAGE)
+            self._body(self._pieces(layout.annex), summaries=False)
+
+    def _pieces(self, numbers: range) -> list:
+        """The lines `numbers` as paragraphs, with each table of the plan that starts there as
+        one TablePiece in place of its rows."""
+        lines = self.restored.lines
+        starts = {t.line: t for t in self.plan.tables if t.line and t.rows}
+        out: list = []
+        run: list[int] = []
+
+        def flush():
+            if run:
+                out.extend(build_paragraphs([lines[n - 1] for n in run], first_number=run[0],
+                                            force_breaks=_section_lines(self.plan.sections), width=self.width))
+                run.clear()
+        skip_until = 0
+        for n in numbers:
+            if n < skip_until:
+                continue
+            if n in starts:
+                flush()
+                table = starts[n]
+                out.append(TablePiece(table, n, n + len(table.rows) - 1))
+                skip_until = n + len(table.rows)
+                continue
+            if run and n != run[-1] + 1:
+                flush()
+            run.append(n)
+        flush()
+        return out
 
     def _joined(self, numbers: list[int]) -> list[Paragraph]:
         """Paragraphs of scattered lines (the front's and closing's leftovers), each run of
@@ -198,14 +233,24 @@ class _DocxWriter:
             add_rule(self.doc, 4.0, TEXT_WIDTH_MM / 10)
             add_paragraph(self.doc, "Body Text")
 
-    def _body(self, paragraphs: list[Paragraph]) -> None:
+    def _body(self, paragraphs: list, *, summaries: bool = True) -> None:
+        """Paragraphs and tables in order. With `summaries`, the list items that hold the
+        plan's targets (and the items of its assignments) are replaced by one table of them,
+        where they form one list; targets and assignments spread over the plan stay as text in
+        their sections (a table of them would move text out of its place)."""
         plan = self.plan
         sections = {s.line: (s, depth) for s, depth in _walk(plan.sections) if s.line}
-        targets_at, target_pars = _anchor(paragraphs, _target_lines(plan.targets), _target_raws(plan.targets))
-        assign_at, assign_pars = _anchor(paragraphs, {a.line for a in plan.assignments if a.line}, set())
-        if plan.targets and targets_at is None:
+        targets = [t for t in plan.targets if t.source == "body"] if summaries else []
+        assignments = [a for a in plan.assignments if a.source == "body"] if summaries else []
+        targets_at, target_pars = _anchor(paragraphs, _target_lines(targets), _target_raws(targets))
+        assign_at, assign_pars = _anchor(paragraphs, {a.line for a in assignments if a.line}, set())
+        if not _one_list(paragraphs, target_pars or _holding(paragraphs, _target_lines(targets))):
+            targets, targets_at, target_pars = [], None, []
+        if not _one_list(paragraphs, assign_pars or _holding(paragraphs, {a.line for a in assignments if a.line})):
+            assignments, assign_at, assign_pars = [], None, []
+        if targets and targets_at is None:
             targets_at = _after_heading(paragraphs, "chi tieu")
-        if plan.assignments and assign_at is None:
+        if assignments and assign_at is None:
             assign_at = _after_heading(paragraphs, "to chuc thuc hien")
         skip = set(target_pars) | set(assign_pars)
         # Headings come from the text, not from the plan's sections: a parser may give every
@@ -213,18 +258,27 @@ class _DocxWriter:
         self.levels = heading_levels(p.marker for p in paragraphs if p.marker and p.heading)
 
         for i, par in enumerate(paragraphs):
-            if i == targets_at and plan.targets:
-                self._targets_table([paragraphs[j] for j in target_pars])
-            if i == assign_at and plan.assignments:
-                self._assignments_table([paragraphs[j] for j in assign_pars])
+            if i == targets_at and targets:
+                self._targets_table([paragraphs[j] for j in target_pars], targets)
+            if i == assign_at and assignments:
+                self._assignments_table([paragraphs[j] for j in assign_pars], assignments)
+            if isinstance(par, TablePiece):
+                self._plan_table(par)
+                continue
             if i in skip or not par.text:
                 continue
             self._paragraph(par, sections.get(par.first_line))
         end = len(paragraphs)
-        if plan.targets and (targets_at is None or targets_at >= end):
-            self._targets_table([paragraphs[j] for j in target_pars])
-        if plan.assignments and (assign_at is None or assign_at >= end):
-            self._assignments_table([paragraphs[j] for j in assign_pars])
+        if targets and (targets_at is None or targets_at >= end):
+            self._targets_table([paragraphs[j] for j in target_pars], targets)
+        if assignments and (assign_at is None or assign_at >= end):
+            self._assignments_table([paragraphs[j] for j in assign_pars], assignments)
+
+    def _plan_table(self, piece: "TablePiece") -> None:
+        from .docx_tables import write_plan_table
+        source = [self._single(n) for n in range(piece.first_line, piece.last_line + 1)]
+        write_plan_table(self.doc, piece.table, self.text_writer(source))
+        add_paragraph(self.doc, "Body Text")
 
     def _paragraph(self, par: Paragraph, section: tuple[Section, int] | None) -> None:
         text, spans, marker = par.text, par.spans, par.marker
@@ -238,7 +292,10 @@ class _DocxWriter:
             text = head + text[marker.end:]
             spans = [Span(s.start + shift, s.end + shift, s.token, s.line) for s in spans if s.start >= marker.end]
         heading = par.heading
-        if heading and marker is None:
+        if marker is None and section is not None and section[0].title and not section[0].number_inferred \
+                and section[0].number is None or marker is None and section is not None and section[0].number_inferred:
+            style = f"Heading {min(section[1], 3)}"    # a heading without a number (Word's numbering lost)
+        elif heading and marker is None:
             style = "Heading Unnumbered"      # `PHỤ LỤC`; not an outline level of its own
         elif heading:
             style = f"Heading {self.levels.get(marker.rank, 3)}"
@@ -246,18 +303,18 @@ class _DocxWriter:
             style = "List Paragraph"
         self.write_spans(add_paragraph(self.doc, style), text, spans)
 
-    def _targets_table(self, source: list[Paragraph]) -> None:
+    def _targets_table(self, source: list[Paragraph], targets: list[Target]) -> None:
         from .docx_tables import write_targets_table
-        write_targets_table(self.doc, self.plan.targets, self.text_writer(source))
+        write_targets_table(self.doc, targets, self.text_writer(source))
         add_paragraph(self.doc, "Body Text")
 
-    def _assignments_table(self, source: list[Paragraph]) -> None:
+    def _assignments_table(self, source: list[Paragraph], assignments: list[Assignment]) -> None:
         from .docx_tables import write_assignments_table
         by_line: dict[int, list[Assignment]] = {}
-        for a in self.plan.assignments:
+        for a in assignments:
             by_line.setdefault(a.line, []).append(a)
         rows = []
-        for a in self.plan.assignments:
+        for a in assignments:
             par = next((p for p in source if a.line in p.lines), None)
             if par is not None and len(by_line[a.line]) == 1:
                 what = _task_text(par.body, a.assignee)           # the whole item: nothing lost
@@ -269,6 +326,35 @@ class _DocxWriter:
 
 
 # --------------------------------------------------------------------------- helpers
+
+@dataclass
+class TablePiece:
+    """A table of the plan standing among the body's paragraphs (its rows are lines
+    first_line..last_line of the restored text)."""
+    table: Table
+    first_line: int
+    last_line: int
+    marker: None = None
+    heading: bool = False
+    text: str = ""
+
+    @property
+    def lines(self) -> range:
+        return range(self.first_line, self.last_line + 1)
+
+
+def _holding(paragraphs: list, lines: set[int]) -> list[int]:
+    """Indexes of the paragraphs that hold any of `lines`."""
+    return [i for i, p in enumerate(paragraphs) if lines.intersection(p.lines)]
+
+
+def _one_list(paragraphs: list, picked: list[int]) -> bool:
+    """Are the picked paragraphs one list: no heading nor table between the first and the last?"""
+    if not picked:
+        return True
+    between = paragraphs[picked[0]:picked[-1] + 1]
+    return not any(isinstance(p, TablePiece) or (p.heading and i + picked[0] not in picked)
+                   for i, p in enumerate(between))
 
 def _walk(sections: list[Section], depth: int = 1):
     for s in sections:

@@ -32,7 +32,10 @@ _RECIPIENTS = re.compile(r"^\W*noi\s*nhan\b")
 _AUTHORITY = re.compile(r"^\s*(TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]?\s+\S", re.IGNORECASE)
 _SIGNED = re.compile(r"^\W*\(?\s*(da\s*ky|ky\s*(ten|,|va|ghi)|dong\s*dau)[^)]*\)?\W*$")
 _BULLET = re.compile(r"^\s*[-+•–—*]\s*")
-_COLUMN_GAP = re.compile(r"\s{3,}|\t+")
+# A wide gap, a tab, a table row's " | ", or the start of an authority line inside a cell whose
+# lines a table row joined ("TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH ...")
+_COLUMN_GAP = re.compile(r"\s{3,}|\t+|\s\|\s|\s(?=(?:TM|KT|TL|TUQ|Q)\.\s)")
+_ANNEX = re.compile(r"^phu luc\b")
 
 
 def fold(text: str | None) -> str:
@@ -69,6 +72,7 @@ class Layout:
     closing_extra: list[int]              # closing lines that are neither recipients nor signature
     recipients: list[str]
     signature: Signature
+    annex: range = range(0)               # 1-based lines of the annexes after the closing (PHỤ LỤC)
 
 
 def has_header_block(plan: Plan) -> bool:
@@ -266,12 +270,26 @@ def clean_recipient(text: str) -> str:
     return _BULLET.sub("", text).strip().rstrip(";.,").strip()
 
 
+def find_annex(plan: Plan, lines: list[str], body_start: int) -> int:
+    """0-based index of the first line of the annexes (a "PHỤ LỤC" heading, or a table of the
+    plan) after "Nơi nhận" and the signature, or len(lines) when there is none."""
+    n = len(lines)
+    recipients_at = next((i for i in range(n - 1, body_start - 1, -1) if _RECIPIENTS.match(fold(lines[i]))), None)
+    if recipients_at is None:
+        return n
+    first_table = min((t.line - 1 for t in plan.tables if t.line and t.line - 1 > recipients_at), default=n)
+    heading = next((i for i in range(recipients_at + 1, n) if _ANNEX.match(fold(lines[i]))
+                    and len(lines[i].split()) <= 12), n)
+    return min(first_table, heading)
+
+
 def analyse_layout(plan: Plan, restored: RestoredText) -> Layout:
     lines = [l.text for l in restored.lines]
     header_block = has_header_block(plan)
     front, front_extra = find_front(plan, lines, header_block)
     body_start = (max(front) + 1) if front else 0
-    closing = find_closing(plan, lines, body_start)
+    annex_at = find_annex(plan, lines, body_start)
+    closing = find_closing(plan, lines[:annex_at], body_start)
 
     h = plan.header
     signature = Signature(authority=closing.signature.authority)
@@ -299,4 +317,5 @@ def analyse_layout(plan: Plan, restored: RestoredText) -> Layout:
         closing_extra=[i + 1 for i in closing.extra],
         recipients=[r for r in recipients if r],
         signature=signature,
+        annex=range(annex_at + 1, len(lines) + 1),
     )

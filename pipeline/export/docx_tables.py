@@ -246,3 +246,56 @@ def write_closing_block(doc, recipients: list[str], signature: Signature, write:
             write(add_paragraph(right, "Signature"), signature.name)
 
 
+
+
+TEXT_WIDTH_CM = sum(CLOSING_COLUMNS_CM)
+MIN_COLUMN_CM = 1.0
+
+
+def _column_widths(grid: list[list[str]]) -> list[float]:
+    """Widths (cm) by how much each column holds: a number column narrow, the task wide."""
+    width = len(grid[0]) if grid else 0
+    weights = []
+    for c in range(width):
+        lengths = [max((len(line) for line in row[c].split("\n")), default=0) for row in grid if row[c]]
+        mean = sum(lengths) / len(lengths) if lengths else 2
+        weights.append(min(60.0, max(3.0, mean)))
+    total = sum(weights) or 1.0
+    widths = [max(MIN_COLUMN_CM, TEXT_WIDTH_CM * w / total) for w in weights]
+    scale = TEXT_WIDTH_CM / sum(widths)
+    return [w * scale for w in widths]
+
+
+def write_plan_table(doc, table, write: TextWriter):
+    """A table of the plan (model.Table) as a ruled Word table: merged cells merged again,
+    header rows in bold and repeated on every page, each cell's own lines as paragraphs."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH as A
+    from docx.oxml import OxmlElement
+
+    cells = table.cell_grid()
+    if not cells or not cells[0]:
+        return None
+    grid = table.grid()
+    out = _new_table(doc, len(cells), _column_widths(grid), TABLE_STYLE)
+    seen: set[int] = set()
+    for r, row in enumerate(cells):
+        if r < table.header_rows:
+            out.rows[r]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        for c, cell in enumerate(row):
+            if cell is None or id(cell) in seen:
+                continue
+            seen.add(id(cell))
+            target = out.cell(r, c)
+            if cell.rowspan > 1 or cell.colspan > 1:
+                target = target.merge(out.cell(min(r + cell.rowspan, len(cells)) - 1,
+                                               min(c + cell.colspan, len(row)) - 1))
+                for extra in target.paragraphs[1:]:          # merging joins the cells' empty paragraphs
+                    extra._p.getparent().remove(extra._p)
+            style = "Table Heading" if r < table.header_rows else "Table Text"
+            line = (table.line + r) if table.line else None
+            for k, text in enumerate(cell.text.split("\n") or [""]):
+                par = _first_paragraph(target, style) if k == 0 else add_paragraph(target, style)
+                if r >= table.header_rows and len(text) <= 4:
+                    par.alignment = A.CENTER            # numbers, units, short values
+                write(par, text, line)
+    return out

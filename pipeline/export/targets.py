@@ -1,8 +1,11 @@
 """Targets as data for other tools: one row per target and per breakdown item, across documents.
 
-Columns: document, year, locality, number, indicator, value, value_max, unit, qualifier, parent, line.
-`parent` is the indicator of the target a breakdown item belongs to (empty for a target);
-`document` is the source document the plan was made from.
+Columns: document, year, locality, number, indicator, value, value_max, unit, qualifier, parent, line,
+previous, source, places. `parent` is the indicator of the target a breakdown item belongs to
+(empty for a target); `document` is the source document the plan was made from; `previous` the
+earlier period's value a table gives beside the target, `source` "body" or "table" (where it was
+first stated), `places` every line it is stated on ("12;58": the body and a Phụ lục's row).
+The last three came later and stand last, so that scripts reading the columns by position go on.
 
 - csv:   UTF-8, `,` separators, `.` as the decimal mark (what scripts and databases expect);
 - csv --excel: what Excel in a Vietnamese locale opens by double-click: a UTF-8 byte order mark
@@ -22,7 +25,7 @@ from ..model import Plan, Target
 from .csvsafe import guard_cell
 
 TARGET_COLUMNS = ["document", "year", "locality", "number", "indicator", "value", "value_max", "unit",
-                  "qualifier", "parent", "line"]
+                  "qualifier", "parent", "line", "previous", "source", "places"]
 TARGET_FORMATS = ("csv", "jsonl")
 
 
@@ -40,7 +43,8 @@ def target_rows(plan: Plan, document: str | None = None) -> list[dict]:
         return {"document": doc, "year": plan.year, "locality": plan.locality, "number": t.number,
                 "indicator": t.indicator, "value": _plain(t.value), "value_max": _plain(t.value_max),
                 "unit": t.unit, "qualifier": t.qualifier, "parent": parent.indicator if parent else None,
-                "line": t.line}
+                "line": t.line, "previous": _plain(t.previous), "source": t.source,
+                "places": ";".join(str(p.line) for p in t.places if p.line) or None}
 
     rows = []
     for t in plan.targets:
@@ -54,7 +58,7 @@ def to_jsonl(rows: list[dict]) -> str:
 
 
 def _excel_cell(key: str, v):
-    if key in ("value", "value_max") and isinstance(v, (int, float)):
+    if key in ("value", "value_max", "previous") and isinstance(v, (int, float)):
         return repr(v).replace(".", ",") if isinstance(v, float) else str(v)
     return guard_cell(v)
 

@@ -21,10 +21,11 @@ from .columns import PageWords
 from .header import find_signature, parse_header
 from .header_fields import in_field_order, respell_names
 from .layout import Block, Line, build_blocks, mark_furniture, read_marker, repair_line
-from .outline import build_outline
+from .outline import build_outline, section_kinds
 from .parts import collect_assignments, collect_goals, collect_targets, collect_tasks, to_sections
 from .references import find_references
 from .summary import find_theme, infer_locality, infer_year
+from .table_items import merge_restated, table_assignments, table_targets
 from .tables import place_tables
 
 __all__ = ["parse_plan", "parse_text"]
@@ -112,11 +113,23 @@ def _parse(texts: list[str], source: Source, *, legacy: bool = False, styles: li
     plan.locality = infer_locality(plan.header, plan.title, body_text)
     plan.theme = find_theme(body_text)
 
-    plan.targets = collect_targets(root, legacy=legacy)
+    annex = None
+    if annex_at is not None:
+        annex_blocks = build_blocks(lines, annex_at, len(lines))
+        annex, annex_head = build_outline(annex_blocks)
+        annex.kinds = section_kinds(" ".join(b.text for b in annex_head if b.heading)[:200])
+
+    plan.targets = collect_targets(root, legacy=legacy) + (collect_targets(annex, legacy=legacy) if annex else [])
     plan.sections = to_sections(root)
     plan.goals = collect_goals(root)
     plan.tasks = collect_tasks(root)
-    plan.assignments = collect_assignments(root, plan.year)
+    plan.assignments = collect_assignments(root, plan.year) + (collect_assignments(annex, plan.year) if annex else [])
+    # Tables: task rows are assignments, indicator rows targets; a target the body states and a
+    # table restates is one target with both places.
+    from_tables = [t for k, f in enumerate(found) for t in table_targets(f, k, legacy=legacy)]
+    plan.targets = merge_restated(plan.targets, from_tables)
+    plan.assignments = sorted(plan.assignments + [a for f in found for a in table_assignments(f, plan.year)],
+                              key=lambda a: a.line or 0)
 
     cited = list(blocks)
     if plan.title and head.title_line:

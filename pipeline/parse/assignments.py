@@ -22,7 +22,8 @@ from functools import lru_cache
 from ..errors import SohoaError
 from ..model import Assignment
 from .lexicon import lexicon
-from .text import find_date, fold, iso_date, squash
+from .periods import period_iso, read_periods
+from .text import fold, squash
 
 _TOKEN = re.compile(r"\d+(?:[./\-]\w+)+|\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*|[^\w\s]", re.UNICODE)
 
@@ -77,24 +78,28 @@ def pipeline():
     return nlp, matcher
 
 
-_DEADLINE = re.compile(r"(?:truoc|cham nhat|han chot|hoan thanh trong|xong trong|trong)\s+(?:ngay\s+)?")
-_MONTH = re.compile(r"(?:trong|truoc|cuoi)\s+thang\s+(\d{1,2})\s*(?:/|nam\s+)\s*(\d{4})")
+_DEADLINE = re.compile(r"(?<![\w])(?:truoc|cham nhat(?:\s+la)?|han chot(?:\s+la)?|hoan thanh(?:\s+truoc|\s+trong)?"
+                       r"|xong trong|xong truoc|trong|den het)\s+")
+_YEARLY = re.compile(r"\s*,?\s*(?:hang|hằng|moi) (?:nam|quy|thang)")
 
 
 def find_deadline(text: str, year: int | None = None) -> str | None:
-    """The first deadline: "trước ngày 15/12/2025" (ISO date), "trong tháng 10/2026" (ISO
-    month); a day without a year takes the plan's year."""
+    """The first deadline after a cue ("trước ngày 15/12/2025", "chậm nhất là ngày 31/01/2026",
+    "hoàn thành trong tháng 10/2026", "trong Quý III/2026"), ISO (a day, or a month for a month,
+    a quarter or a half year: see periods.py); a day without a year takes the plan's year. A
+    year alone ("trong năm 2026") and a recurring date ("trước ngày 15/12 hằng năm") are no
+    deadline."""
     folded = fold(text)
     for m in _DEADLINE.finditer(folded):
-        date = find_date(folded, m.end())
-        if date and date[1] == m.end():
-            return date[0]
-        d = re.match(r"(\d{1,2})\s*/\s*(\d{1,2})(?![/\d])(?!\s*(?:/|nam))", folded[m.end():])
-        if d and year and not re.match(r"\s*(hang|hàng) nam", folded[m.end() + d.end():]):
-            return iso_date(d.group(1), d.group(2), year)
-    m = _MONTH.search(folded)
-    if m and 1 <= int(m.group(1)) <= 12:
-        return f"{int(m.group(2)):04d}-{int(m.group(1)):02d}"
+        found = read_periods(folded[m.end():m.end() + 60])
+        if not found or folded[m.end():m.end() + found[0][0]].strip() not in ("", "ngay"):
+            continue
+        start, end, kind, groups = found[0]
+        if kind == "year" or _YEARLY.match(folded, m.end() + end):
+            continue
+        iso = period_iso(kind, groups, year)
+        if iso:
+            return iso
     return None
 
 
@@ -146,6 +151,10 @@ def read_assignment(text: str, number, *, extra: str = "", year: int | None = No
             return None
         who = ents[0]
         rest = doc[who.end:].text
+        if extra and len(doc) - start <= 40 and not re.search(r"[.!?]\s*$", text.strip()):
+            # "8. Các sở, ban, ngành; UBND các xã, phường; các cơ quan liên quan" over its
+            # sub-items: the whole title names who
+            who, rest = doc[start:], ""
     assignee = squash(who.text).strip(" ,;:-")
     if not assignee or len(assignee.split()) > 25:
         return None
@@ -155,7 +164,44 @@ def read_assignment(text: str, number, *, extra: str = "", year: int | None = No
     responsibility = _first_clause(rest) or _first_clause(extra)
     deadline = find_deadline(text + " " + extra, year)
     return Assignment(number=number, assignee=assignee, responsibility=responsibility,
-                      deadline=deadline, line=line)
+                      deadline=deadline, line=line, co_assignees=find_partners(text + " " + extra))
+
+
+_WITH = re.compile(r"(?<![\w])phoi hop (?:chat che )?voi\s+")
+_STOP_WORDS = ("để", "nhằm", "trong", "theo", "tại", "trên", "về", "khi", "đối với", "cho", "thì", "hoặc")
+
+
+@lru_cache(maxsize=1)
+def _partner_stop() -> re.Pattern:
+    """Where the partners after "phối hợp với" end: punctuation that closes a clause, or a
+    word in lower case that starts the next verb ("kiểm tra", "xây dựng") or a clause ("để")."""
+    verbs = [phrase for kind, phrase in lexicon().cues if kind in ("keep", "drop")]
+    words = sorted({w for w in verbs + list(_STOP_WORDS)}, key=len, reverse=True)
+    alts = "|".join(r"\s+".join(re.escape(x) for x in w.split()) for w in words)
+    return re.compile(r"[;.:(]|(?<![\w])(?:" + alts + r")(?![\w])")
+
+
+def find_partners(text: str) -> list[str]:
+    """The bodies an assignment names as partners: "... chủ trì, phối hợp với Sở Nội vụ, Văn
+    phòng UBND tỉnh kiểm tra ..." -> ["Sở Nội vụ", "Văn phòng UBND tỉnh"]."""
+    from .table_items import split_bodies
+    out: list[str] = []
+    folded = fold(text)
+    stop = _partner_stop()
+    for m in _WITH.finditer(folded):
+        rest = text[m.end():]
+        end = len(rest)
+        for s in stop.finditer(rest):
+            word = rest[s.start():s.end()]
+            if word[:1].isalpha() and (not word[:1].islower()
+                                       or re.search(r"(?<![\w])(?:các|những)\s+$", rest[:s.start()])):
+                continue                # "Sở Xây dựng", "các tổ chức": part of a name
+            end = s.start()
+            break
+        for body in split_bodies(rest[:end].strip(" ,")):
+            if body not in out and len(body.split()) <= 15:
+                out.append(body)
+    return out
 
 
 def _first_clause(text: str) -> str:

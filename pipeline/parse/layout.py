@@ -284,9 +284,10 @@ _OPEN_ENDS = {"của", "theo", "và", "với", "về", "các", "những", "cho",
 _KIND_ENDS = {"định", "thị", "hoạch", "quyết", "tư", "dẫn", "báo", "văn", "luật", "lệnh", "trình", "án", "luận"}
 
 
-def is_heading_text(rest: str) -> bool:
+def is_heading_text(rest: str, max_words: int = 12) -> bool:
     """A title rather than a sentence: short, not ending a sentence nor in mid-phrase
-    ("... theo Nghị định số" goes on on the next line)."""
+    ("... theo Nghị định số" goes on on the next line). `max_words` may be raised where the
+    line is known to end before the margin (a Word paragraph, a short line of a scan)."""
     words = rest.split()
     if not words or words[-1].lower() in _OPEN_ENDS or ";" in rest:
         return False
@@ -294,7 +295,7 @@ def is_heading_text(rest: str) -> bool:
         return False                    # "... theo Nghị định số" (but "Dinh dưỡng và dân số")
     if is_upper_text(rest):
         return len(words) <= 25
-    return len(words) <= 12 and not rest.rstrip().endswith((".", ";", ","))
+    return len(words) <= max_words and not rest.rstrip().endswith((".", ";", ","))
 
 
 def build_blocks(lines: list[Line], start: int = 0, end: int | None = None) -> list[Block]:
@@ -325,6 +326,12 @@ def build_blocks(lines: list[Line], start: int = 0, end: int | None = None) -> l
         if found and found[0].style == "roman" and cur is not None and not ends_sentence(prev_text) \
                 and not cur.heading and not gap and not is_upper_text(text[found[1]:][:40]):
             found = None                # "I" starting a wrapped line, not a heading
+        if not found and after_break and len(text) < 0.6 * width:
+            level = unnumbered_heading(line, _next_content(lines, line, end))
+            if level:
+                # A heading without a number (Word's automatic numbering lost, or none written):
+                # it opens a part of the outline like a numbered one.
+                found = (Marker(f"unnumbered{level}", None, None), len(text) - len(text.lstrip()))
         if found:
             marker, at = found
             if marker.style == "roman":
@@ -336,7 +343,10 @@ def build_blocks(lines: list[Line], start: int = 0, end: int | None = None) -> l
             cur = Block(marker=marker, text="")
             cur.append(rest, line.no)
             cur.upper = is_upper_text(rest)
-            cur.heading = is_heading_text(rest)
+            # a longer title when the line stops well before the margin ("1. Xây dựng, phát sóng
+            # các chương trình trên Báo và Phát thanh, Truyền hình tỉnh" in a Word paragraph)
+            cur.heading = is_heading_text(rest) or marker.style.startswith("unnumbered") or (
+                len(text) < 0.7 * width and is_heading_text(rest, max_words=25))
             blocks.append(cur)
         elif cur is None:
             cur = _plain_block(text, line.no)
@@ -351,6 +361,48 @@ def build_blocks(lines: list[Line], start: int = 0, end: int | None = None) -> l
         prev_text = text
         gap = False
     return blocks
+
+
+_SENTENCE_END = (".", ";", ",", ":", "!", "?", "…", "./.")
+
+
+def _next_content(lines: list[Line], line: Line, end: int) -> Line | None:
+    """The next line with text after `line` (within the part being read)."""
+    i = lines.index(line) if len(lines) < 400 else next(k for k, l in enumerate(lines) if l is line)
+    for nxt in lines[i + 1:end]:
+        if not nxt.blank and not nxt.skip:
+            return nxt
+    return None
+
+
+def unnumbered_heading(line: Line, nxt: Line | None) -> int:
+    """1 (a topical heading) or 2 (a heading that names a kind of content: "Mục tiêu",
+    "Nhiệm vụ") when a line without a number is a heading, else 0.
+
+    By its shape: short (2 to 14 words, and well short of the lines of running text: the caller
+    checks), starting with a capital, not ending a sentence nor
+    mid-phrase, not a table row, and followed by a line that starts a new sentence or item (a
+    heading is not a wrapped line). By its Word style: a Heading style, or bold and short.
+    Lines in capitals are already headings (they need no number to be seen)."""
+    text = line.text.strip()
+    style = line.style
+    words = text.split()
+    if not 2 <= len(words) <= 14 or is_upper_text(text) or nxt is None or nxt.in_table:
+        return 0
+    first = text.lstrip(" “\"'(«‘")[:1]
+    if not first.isupper() or text.endswith(_SENTENCE_END) or words[-1].lower() in _OPEN_ENDS:
+        return 0
+    if re.search(r"\d", text) and not re.search(r"(?:19|20)\d\d", text):
+        return 0                      # "Tỷ lệ hộ nghèo 2%", "Số 15": data, not a heading
+    following = nxt.text.strip()
+    if not following or (following[:1].islower() or following[:1] in ",;.)") \
+            and not read_marker(following, after_break=True):
+        return 0                      # the line goes on: a wrapped sentence
+    if style is not None and (style.outline or style.bold) or style is None:
+        from .outline import section_kinds
+        kinds = section_kinds(text)
+        return 2 if kinds & {"targets", "tasks", "purpose", "requirement"} and len(words) <= 4 else 1
+    return 0
 
 
 def _plain_block(text: str, no: int) -> Block:

@@ -29,10 +29,17 @@ class Node:
     paragraphs: list[Block] = field(default_factory=list)   # unnumbered blocks inside it
     tables: list = field(default_factory=list)              # tables.FoundTable inside it
     dropped: bool = False           # a target-list item: its numbers are targets, not a section
+    inferred: str | None = None     # the number an unnumbered heading takes from its place
 
     @property
     def number(self) -> str | None:
-        return self.block.marker.label if self.block is not None and self.block.marker else None
+        if self.block is None or not self.block.marker:
+            return None
+        return self.block.marker.label if self.block.marker.label is not None else self.inferred
+
+    @property
+    def unnumbered(self) -> bool:
+        return bool(self.style and self.style.startswith("unnumbered"))
 
     @property
     def style(self) -> str | None:
@@ -129,7 +136,35 @@ def build_outline(blocks: list[Block]) -> tuple[Node, list[Block]]:
         if node.title is not None and (block.heading or rest != block.text.strip()):
             node.kinds = section_kinds(node.title)
         _place(stack, node)
+    infer_numbers(root)
     return root, preamble
+
+
+# The level below each numbering style in the usual outline (I. > 1. > a) ; A- > 1.).
+_NEXT_LEVEL = {"part": "roman", "roman": "arabic", "upper": "arabic", "arabic": "lower"}
+_LOWER = "abcdefghiklmnopqrstuvxy"      # the letters plans number with (no đ: Word's own lists have none)
+
+
+def infer_numbers(root: Node) -> None:
+    """Headings without a number under a numbered parent take the number the outline gives
+    them: "Cải cách thể chế", "Cải cách thủ tục hành chính" under "II." are 1 and 2, as Word's
+    automatic numbering showed them before the text was taken out of the file. Only where the
+    parent has no numbered children of that level (then the unnumbered ones are something
+    else), and only one level at a time (an inferred "1" makes its own unnumbered children
+    "a", "b")."""
+    def visit(node: Node, style: str | None) -> None:
+        below = _NEXT_LEVEL.get(style or "")
+        heads = [c for c in node.children if c.unnumbered]
+        if below and heads and not any(c.style == below for c in node.children) \
+                and len({c.style for c in heads}) == 1:
+            for k, c in enumerate(heads):
+                c.inferred = str(k + 1) if below in ("arabic", "roman") else _LOWER[k % len(_LOWER)]
+                if below == "roman":
+                    from .layout import to_roman
+                    c.inferred = to_roman(k + 1)
+        for c in node.children:
+            visit(c, below if c.inferred else c.style)
+    visit(root, None)
 
 
 def _place(stack: list[Node], node: Node) -> None:

@@ -7,9 +7,9 @@ import math
 from ..model import Assignment, Goal, Section, Target, Task
 from .assignments import read_assignment
 from .lexicon import lexicon
-from .outline import Node
+from .outline import BULLETS, Node
 from .targets import read_targets
-from .text import lower
+from .text import lower, squash
 
 NOT_TARGETS = {"results", "organisation", "funding"}
 
@@ -32,6 +32,7 @@ def collect_targets(root: Node, *, legacy: bool = False) -> list[Target]:
         if ctx & NOT_TARGETS:
             continue
         strict = "targets" in ctx
+        tasks = "tasks" in ctx
         block = node.block
         if block is not None and node.kinds and node.title and block.text.startswith(node.title):
             # "2. Mục tiêu cụ thể: Tỷ lệ hộ nghèo giảm 1,5%; ...": the title is not an indicator
@@ -39,28 +40,51 @@ def collect_targets(root: Node, *, legacy: bool = False) -> list[Target]:
             while rest < len(block.text) and block.text[rest] in " :":
                 rest += 1
             block = block.tail(rest)
-        found = read_targets(block, item_number(node), strict=strict, legacy=legacy) if block else []
+        found = read_targets(block, item_number(node), strict=strict, legacy=legacy, tasks=tasks) if block else []
         if strict and not node.children and not node.kinds and (found or any(ch.isdigit() for ch in node.block.text)):
             node.dropped = True         # an item of a target list is a target, not a section
         out.extend(found)
         for para in node.paragraphs:
-            out.extend(read_targets(para, None, strict=strict, legacy=legacy))
+            out.extend(read_targets(para, None, strict=strict, legacy=legacy, tasks=tasks))
     return out
 
 
 def to_sections(root: Node) -> list[Section]:
+    """The section tree: numbered and unnumbered headings and items; bullets ("-", "+") are the
+    list items of their section (`items`), never sections, and target-list items are its text."""
     def convert(node: Node) -> Section:
-        kept = []
-        extra = []
-        for c in node.children:
-            if c.dropped:
+        kept, extra, items = [], [], []
+        for c in _lifted(node.children):
+            if c.style in BULLETS:
+                items.append(_item_text(c))
+            elif c.dropped:
                 extra.append(c.block.text)
             else:
                 kept.append(convert(c))
         text = "\n".join(p for p in [node.own_text()] + extra if p)
         return Section(number=node.number, title=node.title, text=text, children=kept,
-                       line=node.block.line if node.block else None)
-    return [convert(c) for c in root.children if not c.dropped]
+                       line=node.block.line if node.block else None, items=items,
+                       number_inferred=node.inferred is not None and node.number == node.inferred)
+    return [convert(c) for c in _lifted(root.children) if not c.dropped and c.style not in BULLETS]
+
+
+def _item_text(node: Node) -> str:
+    """A list item as written, with its own sub-items ("Phát triển chăn nuôi: + Trâu, bò ...")."""
+    parts = [node.block.text] + [p.text for p in node.paragraphs]
+    for c in node.children:
+        parts.append((c.number + " " if c.style in BULLETS else "") + _item_text(c))
+    return squash(" ".join(p for p in parts if p))
+
+
+def _lifted(children: list[Node]) -> list[Node]:
+    """Children with what a bullet holds that is not a bullet itself (a numbered item under a
+    "-") brought up to the bullet's level."""
+    out: list[Node] = []
+    for c in children:
+        out.append(c)
+        if c.style in BULLETS:
+            out.extend(g for g in _lifted(c.children) if g.style not in BULLETS)
+    return out
 
 
 def collect_goals(root: Node) -> list[Goal]:
@@ -126,15 +150,17 @@ def collect_assignments(root: Node, year: int | None) -> list[Assignment]:
 
 
 def _assignments_under(node: Node, year: int | None) -> list[Assignment]:
+    """Assignments in an organisation part: its paragraphs that name a body ("Sở Nội vụ có
+    trách nhiệm ...", provincial style), and its items ("1. Công chức Địa chính chủ trì ...",
+    "2. Sở Nội vụ:" over its sub-items). An item that names no body but groups others ("1. Công
+    tác triển khai", "2. Kinh phí thực hiện") is read through."""
     out: list[Assignment] = []
-    if not node.children:
-        for para in node.paragraphs:
-            a = read_assignment(para.text, None, year=year, line=para.line, need_party=True)
-            if a:
-                out.append(a)
-        return out
+    for para in node.paragraphs:
+        a = read_assignment(para.text, None, year=year, line=para.line, need_party=True)
+        if a:
+            out.append(a)
     for c in node.children:
-        if "organisation" in c.kinds and c.children:
+        if ("organisation" in c.kinds and c.children) or _groups_others(c, year):
             out.extend(_assignments_under(c, year))
             continue
         extra = " ".join(g.full_text() for g in c.children)
@@ -146,3 +172,11 @@ def _assignments_under(node: Node, year: int | None) -> list[Assignment]:
         elif a:
             out.append(a)
     return out
+
+
+def _groups_others(node: Node, year: int | None) -> bool:
+    """A heading in an organisation part that names no body and holds paragraphs or items of
+    its own: "1. Công tác triển khai" over "Sở Nội vụ có trách nhiệm ..."."""
+    if not (node.paragraphs or node.children) or not (node.block.heading or node.unnumbered):
+        return False
+    return read_assignment(node.block.text, None, year=year, need_party=True) is None

@@ -81,15 +81,41 @@ def find_tables(lines: list[Line], given: list[Table]) -> list[FoundTable]:
                 break
             rows.append(cells)
             j += 1
-        if _is_table(rows):
-            width = max(len(r) for r in rows)
-            table = Table(rows=[[TableCell(c) for c in r + [""] * (width - len(r))] for r in rows],
-                          line=lines[i].no, source="text")
-            found.append(FoundTable(table, i, j))
-            taken.update(range(i, j))
+        at = i
+        for part in _by_width(rows):
+            if _is_table(part):
+                width = max(len(r) for r in part)
+                table = Table(rows=[[TableCell(c) for c in r + [""] * (width - len(r))] for r in part],
+                              line=lines[at].no, source="text")
+                found.append(FoundTable(table, at, at + len(part)))
+                taken.update(range(at, at + len(part)))
+            at += len(part)
         i = j
     found.sort(key=lambda f: f.start)
     return found
+
+
+def _by_width(rows: list[list[str]]) -> list[list[list[str]]]:
+    """Consecutive rows cut where the number of cells changes for good: two tables one after
+    the other. A single row of another width between rows of one width stays (a row with a
+    stray or a missing bar)."""
+    groups: list[list[list[str]]] = []
+    for row in rows:
+        if groups and len(groups[-1][-1]) == len(row):
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    merged: list[list[list[str]]] = []
+    k = 0
+    while k < len(groups):
+        g = groups[k]
+        if len(g) == 1 and merged and k + 1 < len(groups) and len(merged[-1][0]) == len(groups[k + 1][0]):
+            merged[-1].extend(g + groups[k + 1])
+            k += 2
+            continue
+        merged.append(list(g))
+        k += 1
+    return merged
 
 
 def _is_table(rows: list[list[str]]) -> bool:

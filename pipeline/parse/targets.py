@@ -272,7 +272,8 @@ def _post_text(text: str, q: Quantity, stop: int) -> str:
     if m:
         cut = m.start()
     for c in lex.lrx("grammar", "connector").finditer(f):
-        if c.start() < cut and f[c.start():c.end()] in ("trong đó", "so với", "với", "bao gồm", "gồm"):
+        if c.start() < cut and f[c.start():c.end()] in ("trong đó", "so với", "với", "bao gồm", "gồm") \
+                and not f[:c.start()].endswith("đối "):         # "đối với" opens a scope, not a second item
             cut = c.start()
             break
     k = f.find(", trong đó")
@@ -285,19 +286,22 @@ def _post_text(text: str, q: Quantity, stop: int) -> str:
 
 # --------------------------------------------------------------------------- reading an item
 
+_SCOPE = re.compile(r"\s*(?:đối với|$|[.;])")     # after a number: the scope of an indicator named before it
+_SCOPE_PHRASE = re.compile(r"\s*((?:đối với|Đối với)\s[^,;.()]+)")
 _BREAKDOWN_OPEN = re.compile(r"(?:^|[\s(,;:])(trong do|bao gom|gom|cu the)\s*[:,]?\s*")
 
 
-def read_targets(block: Block, number, *, strict: bool, legacy: bool = False) -> list[Target]:
+def read_targets(block: Block, number, *, strict: bool, legacy: bool = False, tasks: bool = False) -> list[Target]:
     """The targets in one block (an item or a paragraph). `strict` is False outside target
     sections, where a quantity counts only when the sentence reads as a target ("phấn đấu",
-    "chỉ tiêu", or a qualifier right before the number). `legacy`: the text was restored from
-    legacy OCR, so units may still be misspelt."""
+    "chỉ tiêu", or a qualifier right before the number), except in tasks (`tasks`: "Tổ chức 02
+    lớp tập huấn", "Duy trì 100% cơ quan ...": every quantified task is a commitment).
+    `legacy`: the text was restored from legacy OCR, so units may still be misspelt."""
     text = block.text
     if not _HAS_DIGIT.search(text):
         return []
     quantities = _drop_label_numbers(text, find_quantities(text, legacy=legacy))
-    if not strict:
+    if not strict and not tasks:
         quantities = [q for q in quantities if q.qualifier or _target_sentence(text, q.start)]
     return _ItemReader(block, number).read(quantities)
 
@@ -325,14 +329,17 @@ class _ItemReader:
             prev_end = q.end
         return self._merge_single_parts()
 
-    def _clause(self, pre: str, at: int, first: bool) -> tuple[str, bool]:
+    def _clause(self, pre: str, at: int, first: bool, q_end: int) -> tuple[str, bool]:
         """The words of `pre` (the text since the last quantity) that belong to this quantity,
         and whether a new clause starts with them."""
         fpre = self.folded[at:at + len(pre)]
-        hard = [m.end() for m in re.finditer(r";|\(|\.(?=\s)", fpre)]
+        # ";", ". " and "(" start a new clause, but not a bracket closed before the number:
+        # "Tốc độ tăng trưởng kinh tế (GRDP) đạt 8,5%" keeps "(GRDP)" in its indicator.
+        hard = [m.end() for m in re.finditer(r";|\(|\.(?=\s)", fpre)
+                if m.group(0) != "(" or ")" not in fpre[m.end():]]
         local_from = hard[-1] if hard else 0
         if not first and not hard:
-            soft = [m.end() for m in re.finditer(r",|(?<!\w)(?:với|và|so với)(?!\w)", lower(pre))]
+            soft = [m.end() for m in re.finditer(r",|(?<!\w)(?<!đối )(?:với|và|so với)(?!\w)", lower(pre))]
             local_from = soft[-1] if soft else 0
         opener = None
         for m in _BREAKDOWN_OPEN.finditer(fpre):
@@ -344,12 +351,17 @@ class _ItemReader:
         local = pre[local_from:]
         stripped = lower(clean_indicator(local, keep_links=True))
         cue = lexicon().lrx("grammar", "target_cue")
-        if "," in stripped and any(m.end() == len(stripped) for m in cue.finditer(stripped)):
-            local = local[local.rfind(",") + 1:]     # "Củng cố ..., bảo đảm 100% thôn có ..."
+        last = stripped[stripped.rfind(",") + 1:].lstrip() if "," in stripped else ""
+        opens = next((m for m in cue.finditer(last) if m.start() == 0), None)
+        if opens is not None and (opens.end() < len(last) or not _SCOPE.match(lower(self.text[q_end:]))):
+            # "Củng cố ..., bảo đảm 100% thôn có ...": the words after the number name it, and
+            # "..., phấn đấu giải ngân đạt 95% kế hoạch vốn": the words after the cue; but
+            # "Số hóa hồ sơ ..., phấn đấu đạt 100% đối với ...": the words before it do
+            local = local[local.rfind(",") + 1:]
         return local, first or bool(hard)
 
     def _one(self, q: Quantity, pre: str, at: int, next_start: int, first: bool) -> None:
-        local, new_clause = self._clause(pre, at, first)
+        local, new_clause = self._clause(pre, at, first, q.end)
         tgt = Target(number=None, indicator="", value=q.value, unit=q.unit, value_max=q.value_max,
                      qualifier=q.qualifier, raw=q.raw, line=self.block.line_at(q.num_start))
         if self.main is not None and (q.start < self.breakdown_until or self.parent_mode):
@@ -366,6 +378,9 @@ class _ItemReader:
             return
         indicator = clean_indicator(local)
         colon_form = ":" in local and not clean_indicator(local.rsplit(":", 1)[1])
+        scope = _SCOPE_PHRASE.match(self.text, q.end)
+        if indicator and scope and scope.group(1):
+            indicator = f"{indicator} {squash(scope.group(1))}"   # "... đạt 100% đối với hồ sơ tiếp nhận mới"
         if not indicator:
             post = _post_text(self.text, q, next_start)
             if self.main is not None and not new_clause and (q.qualifier not in (None, "đạt") or not post):

@@ -8,7 +8,8 @@ For each NAME.txt (the clean plan, beside NAME.expected.json):
   NAME.degraded.txt  what restoration typically leaves behind (deterministic, seeded by NAME):
                      Roman numerals read as "Il.", "1I.", "HI.", "1V"; a stray "‘" before a
                      number; "2,8%" written "2.8 %"; lines re-broken mid-sentence; page breaks
-                     with blank lines, a repeated running header and a page number.
+                     with blank lines, a repeated running header and a page number (table rows,
+                     `a | b | c`, are neither re-broken nor followed by a page break).
   NAME.vie.txt       the plan rendered as an office-quality scan (benchmarks/synth_scan.py) and
                      read by Tesseract `vie` (a Vietnamese-model OCR of a scan);
   NAME.eng.txt       the same scan read by Tesseract `eng` (legacy OCR: diacritics lost or
@@ -38,7 +39,7 @@ def degrade(text: str, seed: int) -> str:
     rnd = random.Random(seed)
     lines = text.split("\n")
     header = next((l for l in lines[:12] if l.strip().upper().startswith(("ỦY BAN", "UBND", "ĐẢNG ỦY", "PHÒNG"))), None)
-    running = f"{header.strip().title()} - Trang" if header else "Trang"
+    running = f"{header.split(' | ')[0].strip().title()} - Trang" if header else "Trang"
     out: list[str] = []
     page, since_break = 1, 0
     for line in lines:
@@ -52,14 +53,15 @@ def degrade(text: str, seed: int) -> str:
         line = re.sub(r":\s(\d)", lambda k: f": ‘{k.group(1)}" if rnd.random() < 0.25 else k.group(0), line)
         # a different line width: break long lines once more, mid-sentence
         pieces = [line]
-        if len(line) > 60 and rnd.random() < 0.35 and not line.lstrip().startswith(("-", "+")):
+        if len(line) > 60 and rnd.random() < 0.35 and not line.lstrip().startswith(("-", "+")) \
+                and " | " not in line:          # a table row stays one row
             words = line.split(" ")
             cut = rnd.randint(len(words) // 2, len(words) - 2)
             pieces = [" ".join(words[:cut]), " ".join(words[cut:])]
         for piece in pieces:
             out.append(piece)
             since_break += 1
-            if since_break >= 34 and piece.strip() and not piece.strip().endswith(":"):
+            if since_break >= 34 and piece.strip() and not piece.strip().endswith(":") and " | " not in piece:
                 page += 1
                 since_break = 0
                 out += ["", "", f"{running} {page - 1}" if header else str(page - 1), "", running + f" {page}"
