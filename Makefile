@@ -12,10 +12,11 @@ APT    := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 # Debian packages: OCR engine and its Vietnamese data; fonts for rendering test scans;
 # LibreOffice (Writer and Calc, no GUI) so the tests can convert the DOCX to PDF and open the
 # metadata sheet; qpdf and poppler-utils so the tests can check the PDF/A written (qpdf --check,
-# pdftotext, pdfimages).
+# pdftotext, pdfimages); Chromium and its WebDriver so the tests drive the review page in a real
+# (headless) browser.
 RUN_DEBS  := tesseract-ocr tesseract-ocr-vie
 TEST_DEBS := $(RUN_DEBS) fonts-dejavu-core fonts-liberation2 libreoffice-writer-nogui libreoffice-calc-nogui \
-             qpdf poppler-utils
+             qpdf poppler-utils chromium chromium-driver
 
 .PHONY: run test setup setup-test system-run system-test clean
 
@@ -52,4 +53,4 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 clean:
-	rm -rf $(VENV) build *.egg-info output/*.json output/*.docx output/*.txt
+	rm -rf $(VENV) build *.egg-info output/*.json output/*.docx output/*.txt output/*.words.json.gz

@@ -22,7 +22,8 @@ from .model import Plan, RawText, RestoredText, Source
 SUFFIXES = {"json": ".json", "docx": ".docx", "txt": ".txt", "pdf": ".pdf", "alto": ".alto.xml"}
 FORMATS = tuple(SUFFIXES)                        # every format `process` can write
 DEFAULT_FORMATS = ("json", "docx", "txt")        # what it writes unless told
-OUTPUT_SUFFIXES = tuple(SUFFIXES.values())
+# every suffix an output of an input may get: the formats, the words sidecar, a review's corrections
+OUTPUT_SUFFIXES = (*SUFFIXES.values(), ".words.json.gz", ".corrections.json")
 # Formats that show the page: written for inputs read from page images or PDFs, skipped (with a
 # note, never an error) for text and Word inputs, which have no page to show.
 PAGE_FORMATS = ("pdf", "alto")
@@ -42,6 +43,7 @@ class ProcessOptions:
     excel: bool = False                     # a batch also writes OUTDIR/metadata.xlsx
     pdfa: str = "2b"                        # PDF output: PDF/A-2b, or 3b with the plan JSON attached
     text_layer: str = "auto"                # PDF text layers: auto, use, redo (pipeline.ingest.layer)
+    corrections: Path | None = None         # reviewers' corrections (TSV of `sohoa review`) to prefer
 
     def with_(self, **changes) -> "ProcessOptions":
         return replace(self, **changes)
@@ -70,6 +72,7 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
     from .parse.numerals import write_back_numerals
     from .restore import restore_text
     from .errors import printable
+    from .restore.corrections import load_corrections
     from .restore.quality import quality_of
 
     path = Path(path)
@@ -86,7 +89,7 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
     lap("ingest")
     raw = recognise(document, lang=options.lang, psm=options.psm, jobs=options.jobs)
     lap("ocr")
-    restored = restore_text(raw, style=options.tone_style)
+    restored = restore_text(raw, style=options.tone_style, corrections=load_corrections(options.corrections))
     lap("restore")
     source = Source(path=printable(str(path)), sha256=document.sha256, kind=document.kind, pages=len(document.pages),
                     ocr={"engine": raw.ocr_engine, "lang": raw.ocr_lang} if raw.ocr_engine else None,
@@ -103,17 +106,26 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
 
 
 def write_outputs(result: DocumentResult, outdir: Path, options: ProcessOptions, *,
-                  name: str | None = None) -> dict[str, Path]:
+                  name: str | None = None, words: bool = True) -> dict[str, Path]:
     """Write the requested formats as OUTDIR/<stem><suffix> (SUFFIXES), each file atomically.
     `name` (a batch's output name, may hold subfolders: "2024/plan") replaces the stem.
     PDF and ALTO are skipped for inputs without page images, with a note in `result.notes`;
-    each format's writing time goes to `result.timings` as `write_<format>`. The formats are
-    written all or none (export.atomic.atomic_group), and every output must stay inside OUTDIR."""
+    each format's writing time goes to `result.timings` as `write_<format>`. The outputs of the
+    input are written all or none (export.atomic.atomic_group), and each must stay inside OUTDIR.
+
+    Also, unless `words` is False, the words sidecar OUTDIR/<stem>.words.json.gz (the restoration
+    whole, which `sohoa review` works from). When a review left OUTDIR/<stem>.corrections.json,
+    the formats are written from the corrected words (pipeline/review/apply.py), so processing a
+    reviewed document again never loses the reviewer's work; the sidecar keeps the restoration
+    as it came."""
     from .export.atomic import atomic_group
     from .export.pdf import pages_with_images
 
     stem = name or output_stem(result.path)
     dests: dict[str, Path] = {}
+    if words:
+        from .export.words import WORDS_SUFFIX
+        dests["words"] = outdir / f"{stem}{WORDS_SUFFIX}"
     for fmt in options.formats:
         if fmt not in SUFFIXES:
             raise ValueError(f"unknown format {fmt!r}")
@@ -122,28 +134,33 @@ def write_outputs(result: DocumentResult, outdir: Path, options: ProcessOptions,
             if note not in result.notes:
                 result.notes.append(note)
             continue
-        dest = outdir / f"{stem}{SUFFIXES[fmt]}"
+        dests[fmt] = outdir / f"{stem}{SUFFIXES[fmt]}"
+    for dest in dests.values():
         refuse_to_overwrite_input(dest, result.path)
         refuse_outside(dest, outdir)
-        dests[fmt] = dest
+    restored, plan = reviewed(result, outdir / stem)
     with atomic_group():
         for fmt, dest in dests.items():
             t = time.perf_counter()
+            if fmt == "words":
+                from .export.words import write_words
+                write_words(result.restored, result.plan.source, dest, review=options.review, pdfa=options.pdfa)
+                continue
             if fmt == "json":
                 from .export.json_plan import write_plan_json
-                write_plan_json(result.plan, dest)
+                write_plan_json(plan, dest)
             elif fmt == "txt":
                 from .export.text import write_restored_text
-                write_restored_text(result.restored, dest)
+                write_restored_text(restored, dest)
             elif fmt == "docx":
                 from .export.docx import write_docx
-                write_docx(result.plan, result.restored, dest, review=options.review)
+                write_docx(plan, restored, dest, review=options.review)
             elif fmt == "pdf":
                 from .export.pdf import write_pdf
-                write_pdf(result.restored, result.path, dest, plan=result.plan, pdfa=options.pdfa, notes=result.notes)
+                write_pdf(restored, result.path, dest, plan=plan, pdfa=options.pdfa, notes=result.notes)
             elif fmt == "alto":
                 from .export.alto import write_alto
-                write_alto(result.restored, dest, source_name=result.path.name, plan=result.plan)
+                write_alto(restored, dest, source_name=result.path.name, plan=plan)
             result.timings[f"write_{fmt}"] = round(time.perf_counter() - t, 4)
     return dests
 
@@ -159,6 +176,19 @@ def refuse_outside(dest: Path, outdir: Path) -> None:
                           "(a name that climbs out of it, or a subfolder that is a link)", path=dest,
                           hint=f"remove the link or the stray name from {outdir}, or choose another folder "
                                "with -o") from None
+
+
+def reviewed(result: DocumentResult, stem_path: Path) -> tuple[RestoredText, Plan]:
+    """The document as its review corrected it (<stem>.corrections.json), or as it is."""
+    from .review.apply import CORRECTIONS_SUFFIX, corrected, has_corrections, read_corrections
+    path = stem_path.with_name(stem_path.name + CORRECTIONS_SUFFIX)
+    if not path.exists():
+        return result.restored, result.plan
+    corrections = read_corrections(path, stem_path.name)
+    if not has_corrections(corrections):
+        return result.restored, result.plan
+    restored, plan, _ = corrected(result.restored, result.plan.source, corrections)
+    return restored, plan
 
 
 def refuse_to_overwrite_input(dest: Path, source: Path) -> None:

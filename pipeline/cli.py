@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="redo every input, even those the manifest says are done and unchanged")
     pr.add_argument("--excel", action="store_true",
                     help="also write the metadata sheet as OUTDIR/metadata.xlsx (metadata.csv is always written)")
+    pr.add_argument("--corrections", metavar="FILE",
+                    help="prefer the words reviewers wrote: the sohoa-corrections.tsv that `sohoa review` keeps "
+                         "in its OUTDIR (a misreading corrected there comes out corrected here)")
 
     df = sub.add_parser(
         "diff", parents=[common, reading], formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -121,6 +124,22 @@ def build_parser() -> argparse.ArgumentParser:
                     help="CSV for Excel in a Vietnamese locale: UTF-8 with a byte order mark, ';' between "
                          "fields, ',' as the decimal mark")
 
+    rv = sub.add_parser(
+        "review", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="check restored words against the scans in the browser; corrections remake the outputs",
+        description="Serve a local web page for the documents of a `sohoa process` output folder: the "
+                    "page image with every word's box beside the restored text, unsure words first, the "
+                    "restorer's alternatives and the OCR's reading of each word. Each correction is saved "
+                    "at once in OUTDIR/<name>.corrections.json, the document's outputs are made again from "
+                    "the corrected words, and OUTDIR/sohoa-corrections.tsv collects them for "
+                    "`sohoa process --corrections`.\n\n"
+                    "The server listens on 127.0.0.1 only and prints its URL with a random access token; "
+                    "requests without it are refused. Ctrl-C stops it.",
+        epilog=EPILOG)
+    rv.add_argument("outdir", metavar="OUTDIR", help="an output folder of `sohoa process`")
+    rv.add_argument("--port", type=int, default=0, help="port to listen on (default: any free port)")
+    rv.add_argument("--no-browser", action="store_true", help="print the URL, do not open a browser")
+
     rs = sub.add_parser(
         "restore", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
         help="restore OCR'd Vietnamese text; restored text to stdout, line for line",
@@ -130,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     rs.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="text file, or - for stdin (default)")
     rs.add_argument("--explain", action="store_true",
                     help="after each line, list the words changed: original -> restored (confidence)")
+    rs.add_argument("--corrections", metavar="FILE",
+                    help="prefer the words reviewers wrote (the sohoa-corrections.tsv of `sohoa review`)")
     return p
 
 
@@ -174,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_diff(args)
         if args.command == "targets":
             return cmd_targets(args)
+        if args.command == "review":
+            return cmd_review(args)
         raise UsageError(f"unknown command {args.command!r}")
     except KeyboardInterrupt as e:      # errors.Terminated too (SIGTERM)
         code = exit_code_for(e)
@@ -240,10 +263,15 @@ def cmd_process(args) -> int:
     from .api import ProcessOptions
     from .batch import default_jobs, run_batch
 
+    corrections = None
+    if args.corrections:
+        from .restore.corrections import load_corrections
+        load_corrections(args.corrections)        # a missing or malformed file stops here (exit 2)
+        corrections = Path(args.corrections).resolve()
     options = ProcessOptions(outdir=Path(args.outdir), formats=parse_formats(args.formats), lang=args.lang,
                              psm=args.psm, tone_style=args.tone_style, review=args.review,
                              jobs=args.jobs or default_jobs(), force=args.force, excel=args.excel, pdfa=args.pdfa,
-                             text_layer=args.text_layer)
+                             text_layer=args.text_layer, corrections=corrections)
     return run_batch([Path(p) for p in args.inputs], options, verbose=args.verbose)
 
 
@@ -328,6 +356,13 @@ def cmd_targets(args) -> int:
     return ExitCode.INPUT_FAILED if failed else ExitCode.OK
 
 
+def cmd_review(args) -> int:
+    from .review.server import serve
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port} is not a port number", hint="give 1-65535, or 0 for any free port")
+    return serve(Path(args.outdir), port=args.port, open_browser=not args.no_browser)
+
+
 def cmd_restore(args) -> int:
     from .restore import restore_string as restore
     from .ingest import read_bytes
@@ -340,7 +375,14 @@ def cmd_restore(args) -> int:
         text = decode_text(read_bytes(Path(args.file)), Path(args.file))
     if text.endswith("\n"):   # every output line gets its own newline below
         text = text[:-1]
-    restored = restore(text, tone_style=args.tone_style)
+    if args.corrections:
+        from .model import RawText
+        from .restore import restore_text
+        from .restore.corrections import load_corrections
+        restored = restore_text(RawText.from_string(text), style=args.tone_style,
+                                corrections=load_corrections(args.corrections))
+    else:
+        restored = restore(text, tone_style=args.tone_style)
     out: list[str] = []
     for line in restored.lines:
         out.append(line.text + "\n")

@@ -233,7 +233,7 @@ def test_review_mode_marks_unsure_changes_with_the_ocr_text(tmp_path):
     assert "OCR: «don» → «đôn», độ tin cậy 0,41" in comments
     assert any("«trau»" in c for c in comments) and any("«Nhan»" in c for c in comments)
     assert all(c.author == "sohoa" for c in doc.comments)
-    # Sure changes (Nghị 0.97, đoàn 0.95) are not marked; the text itself is the same as without review.
+    # Sure changes (Nghị, đoàn: 1.0) are not marked; the text itself is the same as without review.
     write_docx(plan, restored, tmp_path / "plain.docx")
     plain = Document(str(tmp_path / "plain.docx"))
     assert [p.text for p in doc.paragraphs] == [p.text for p in plain.paragraphs]
@@ -518,7 +518,7 @@ def test_review_marks_the_unsure_one_of_two_identical_changes(tmp_path):
     restored = restored_from(text)
     first, second = [t for t in restored.lines[0].tokens if t.text == "cơ"]
     first.original, second.original = "co", "co"
-    first.confidence, second.confidence = 0.98, 0.35            # only the second is unsure
+    first.confidence, second.confidence = 1.0, 0.35             # only the second is unsure
     plan = Plan(source=SOURCE, quality=quality_for(restored))
     write_docx(plan, restored, tmp_path / "r.docx", review=True)
     doc = Document(str(tmp_path / "r.docx"))

@@ -362,7 +362,8 @@ def test_the_batch_writes_pdf_and_alto_and_notes_them_skipped_for_text(tmp_path,
     options = ProcessOptions(outdir=out, formats=("txt", "pdf", "alto"), jobs=1)
     assert run_batch([inputs], options, stream=io.StringIO(), bar=False) == 0
     assert {p.name for p in out.iterdir() if not p.name.startswith((".", "report", "sohoa", "metadata"))} == {
-        "scan.txt", "scan.pdf", "scan.alto.xml", "plan.txt"}
+        "scan.txt", "scan.pdf", "scan.alto.xml", "plan.txt",
+        "scan.words.json.gz", "plan.words.json.gz"}             # the words sidecar review works from
     rows = {Path(r["input"]).name: r for r in csv.DictReader(open(out / "report.csv", encoding="utf-8"))}
     assert rows["scan.png"]["notes"] == "" and "scan.pdf" in rows["scan.png"]["outputs"]
     assert rows["plan.txt"]["status"] == "done"

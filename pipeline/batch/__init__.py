@@ -68,6 +68,9 @@ def options_fingerprint(options) -> str:
              "tone_style": options.tone_style, "review": options.review, "sohoa": __version__}
     if "pdf" in options.formats:          # only then: other runs keep their fingerprints
         shape["pdfa"] = options.pdfa
+    if getattr(options, "corrections", None) is not None:       # likewise
+        from ..restore.corrections import load_corrections
+        shape["corrections"] = load_corrections(options.corrections).fingerprint
     return json.dumps(shape, sort_keys=True)
 
 

@@ -55,9 +55,22 @@ CREATE TABLE IF NOT EXISTS inputs (
     notes           TEXT,                  -- JSON [str]: what the report should say (formats skipped)
     metadata        TEXT                   -- JSON: the row of OUTDIR/metadata.csv (export/metadata.py)
 );
+-- What `sohoa review` did with each output (a table of its own: the batch never writes it, and
+-- manifests written before it existed get it empty).
+CREATE TABLE IF NOT EXISTS reviews (
+    name            TEXT PRIMARY KEY,      -- output name below OUTDIR (inputs.name)
+    state           TEXT NOT NULL,         -- unreviewed, in progress or reviewed
+    reviewer        TEXT,                  -- the OS user who last changed it
+    changed         TEXT,                  -- ISO time of the last correction
+    reviewed_at     TEXT,                  -- ISO time it was marked reviewed
+    corrections     INTEGER,               -- words corrected or accepted
+    unsure_left     INTEGER,               -- unsure words not yet checked
+    revision        INTEGER                -- the corrections' revision the outputs were made from
+);
 """
 # Columns added since schema 1 was first written: an older manifest gets them on opening.
 _ADDED_COLUMNS = {"notes": "TEXT", "metadata": "TEXT"}
+REVIEW_COLUMNS = ("name", "state", "reviewer", "changed", "reviewed_at", "corrections", "unsure_left", "revision")
 
 # SQLite's side files: WAL mode's log and shared-memory index, and a rollback journal.
 _SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -161,6 +174,26 @@ class Manifest:
     def get(self, key: str) -> Entry | None:
         row = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM inputs WHERE key=?", (to_db(key),)).fetchone()
         return self._entry(row) if row else None
+
+    def entries(self) -> list[Entry]:
+        return [self._entry(row) for row in self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM inputs ORDER BY name")]
+
+    def reviews(self) -> dict[str, dict]:
+        """Output name -> its review state (REVIEW_COLUMNS)."""
+        return {row[0]: dict(zip(REVIEW_COLUMNS, row))
+                for row in self.db.execute(f"SELECT {', '.join(REVIEW_COLUMNS)} FROM reviews")}
+
+    def record_review(self, name: str, **fields) -> None:
+        """Set review fields of one output (REVIEW_COLUMNS; the others are kept)."""
+        unknown = set(fields) - set(REVIEW_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown review fields {sorted(unknown)}")
+        with self._transaction():
+            self.db.execute("INSERT INTO reviews (name, state) VALUES (?, 'unreviewed') ON CONFLICT(name) DO NOTHING",
+                            (name,))
+            if fields:
+                self.db.execute(f"UPDATE reviews SET {', '.join(f'{k}=?' for k in fields)} WHERE name=?",
+                                (*fields.values(), name))
 
     def names(self) -> dict[str, str]:
         """Every output name given so far -> the key of its input."""

@@ -21,10 +21,12 @@ if TYPE_CHECKING:   # the data classes load with the engine, not with `sohoa --h
 __all__ = ["restore_text", "restore_string"]
 
 
-def restore_text(raw: RawText, *, style: str = "new") -> RestoredText:
-    """Restore every line of `raw`; the result keeps its lines."""
+def restore_text(raw: RawText, *, style: str = "new", corrections=None) -> RestoredText:
+    """Restore every line of `raw`; the result keeps its lines. `corrections` (a
+    corrections.Corrections, e.g. load_corrections("OUTDIR/sohoa-corrections.tsv")) makes the
+    words reviewers wrote win over the restorer's own readings."""
     from .engine import get_engine
-    restored = get_engine(style).restore(raw)
+    restored = get_engine(style).restore(raw, corrections=corrections)
     # What the source said about its layout passes through: line styles, tables (by line).
     for out, line in zip(restored.lines, raw.lines):
         out.style = line.style

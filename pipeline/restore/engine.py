@@ -182,7 +182,8 @@ class Engine:
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ public
-    def restore(self, raw: RawText) -> RestoredText:
+    def restore(self, raw: RawText, corrections=None) -> RestoredText:
+        """Restore `raw`; `corrections` (corrections.Corrections, reviewers' words) are preferred."""
         condition = detect_condition(raw)
         if condition == NOT_VIETNAMESE:     # left as it is: restoring would make Vietnamese up
             return RestoredText(lines=[self._line(li, line, line.text, split_line(line.text), {})
@@ -211,6 +212,8 @@ class Engine:
                                   if kind == "vie" and conf is not None and conf < SECOND_BELOW else None)
                         if second is not None and any(c.isalpha() for c in piece.core):
                             slot = self._fused(slot, piece.core, second)
+                        if corrections:        # reviewers' words last: they win over both readings
+                            slot = corrections.adjust(slot, piece.core, *neighbours(pieces_of[li], pi), self.lm)
                         slots.append(slot)
                     for t in punct_tokens(piece.suffix):
                         slots.append(self._fixed(t))
@@ -412,6 +415,11 @@ class Engine:
 
 
 _UPPER_RUN = re.compile(r"(?<![^\W\d_])[A-Z]{2,8}(?![^\W\d_])")
+
+
+def neighbours(pieces, pi: int) -> tuple[str, str]:
+    """The cores beside piece `pi` on its line ("" at the line's edges)."""
+    return (pieces[pi - 1].core if pi > 0 else "", pieces[pi + 1].core if pi + 1 < len(pieces) else "")
 
 
 def box_of(line: RawLine, word_lengths: list[int] | None, piece):

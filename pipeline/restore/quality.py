@@ -1,38 +1,32 @@
 """How sure restoration is about a document: the `quality` block of the plan, and the words a
-reviewer should look at against the scan."""
+reviewer should look at against the scan.
+
+A word is unsure when the calibrated model of unsure.py says so (README, "Review": measured on
+held-out pages, the flagged words hold at least 90 % of the words that are really wrong). The
+plan lists the tokens of every unsure word; words a reviewer has checked (`checked`) are not
+listed again.
+"""
 from __future__ import annotations
 
 from ..model import LowConfidenceWord, Quality, RestoredText
 from .language import NOT_VIETNAMESE
 
-# A word is flagged for review when restoration's posterior is below this, or when Tesseract
-# itself was unsure of the word (OCR confidence below OCR_LOW). Measured on held-out legacy
-# pages (19,786 words, 285 wrong after restoration): at 0.9, 2.2 % of words are flagged and
-# they hold 63 % of the errors (at 0.6: 0.9 % flagged, 38 % of the errors).
-LOW_CONFIDENCE = 0.9
-OCR_LOW = 50.0
 
-
-def is_low_confidence(token) -> bool:
-    if not any(ch.isalpha() for ch in token.text):
-        return False
-    if token.confidence < LOW_CONFIDENCE:
-        return True
-    return token.ocr_confidence is not None and 0 <= token.ocr_confidence < OCR_LOW
-
-
-def quality_of(restored: RestoredText) -> Quality:
+def quality_of(restored: RestoredText, checked: set[tuple[int, int]] | None = None) -> Quality:
+    from .unsure import unsure_flags
     tokens = changed = 0
     total_conf = 0.0
+    for tok in restored.tokens:
+        tokens += 1
+        changed += tok.changed
+        total_conf += tok.confidence
     low: list[LowConfidenceWord] = []
-    for number, line in enumerate(restored.lines, 1):
-        for tok in line.tokens:
-            tokens += 1
-            changed += tok.changed
-            total_conf += tok.confidence
-            if is_low_confidence(tok):
-                low.append(LowConfidenceWord(line=number, text=tok.text, original=tok.original,
-                                             confidence=round(tok.confidence, 3)))
+    for word, unsure in zip(restored.words(), unsure_flags(restored)):
+        if not unsure or (checked and (word.line, word.index) in checked):
+            continue
+        for tok in word.tokens:
+            low.append(LowConfidenceWord(line=word.line + 1, text=tok.text, original=tok.original,
+                                         confidence=round(tok.confidence, 3)))
     return Quality(tokens=tokens, changed=changed, low_confidence=low,
                    mean_confidence=round(total_conf / tokens, 4) if tokens else None,
                    condition=restored.condition, warnings=warnings_of(restored))
