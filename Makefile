@@ -49,7 +49,7 @@ debs:
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip "setuptools>=77" wheel   # the wheel test builds without isolation
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,cluster]'   # cluster: Dask's distributed, for --scheduler
 	touch $@
 
 clean:

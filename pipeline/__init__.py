@@ -9,13 +9,13 @@ Heavy modules (OpenCV, spaCy, the language model) load on first use, not on impo
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["process", "restore", "ProcessOptions", "__version__"]
+__all__ = ["process", "process_batch", "restore", "ProcessOptions", "__version__"]
 
 from . import restore  # noqa: E402  (light: a callable package, heavy parts load on first call)
 
 
 def __getattr__(name):
-    if name in ("process", "ProcessOptions", "process_document"):
+    if name in ("process", "process_batch", "ProcessOptions", "process_document"):
         from . import api
         return getattr(api, name)
     raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

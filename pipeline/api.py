@@ -44,6 +44,8 @@ class ProcessOptions:
     pdfa: str = "2b"                        # PDF output: PDF/A-2b, or 3b with the plan JSON attached
     text_layer: str = "auto"                # PDF text layers: auto, use, redo (pipeline.ingest.layer)
     corrections: Path | None = None         # reviewers' corrections (TSV of `sohoa review`) to prefer
+    scheduler: str | None = None            # a Dask scheduler (tcp://HOST:PORT): the batch runs on its cluster
+    pages_per_task: int = 10                # on a cluster, a longer document is read in parts of this many pages
 
     def with_(self, **changes) -> "ProcessOptions":
         return replace(self, **changes)
@@ -68,15 +70,38 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
     """ingest -> ocr -> restore -> parse -> export for one file. Raises SohoaError subclasses."""
     from .ingest import load_document
     from .ocr import recognise
+
+    path = Path(path)
+    t = time.perf_counter()
+    document = load_document(path, text_layer=options.text_layer)
+    t1 = time.perf_counter()
+    raw = recognise(document, lang=options.lang, psm=options.psm, jobs=options.jobs)
+    t2 = time.perf_counter()
+    source = source_of(str(path), document.sha256, document.kind, len(document.pages), raw)
+    return finish_document(path, raw, source, options,
+                           timings={"ingest": round(t1 - t, 4), "ocr": round(t2 - t1, 4)})
+
+
+def source_of(path: str, sha256: str, kind: str, pages: int, raw: RawText) -> Source:
+    """The plan's `source`, once the document's text has been read."""
+    from .errors import printable
+    return Source(path=printable(path), sha256=sha256, kind=kind, pages=pages,
+                  ocr={"engine": raw.ocr_engine, "lang": raw.ocr_lang} if raw.ocr_engine else None,
+                  reading=[page.reading() for page in raw.pages])
+
+
+def finish_document(path: Path, raw: RawText, source: Source, options: ProcessOptions, *,
+                    timings: dict[str, float]) -> DocumentResult:
+    """restore -> parse (-> export) of a document whose text has been read: the part of
+    process_document after OCR, shared with a cluster's join of a document read in parts
+    (pipeline.batch.remote), so that both make the same plan from the same text."""
     from .parse import parse_plan
     from .parse.numerals import write_back_numerals
     from .restore import restore_text
-    from .errors import printable
     from .restore.corrections import load_corrections
     from .restore.quality import quality_of
 
-    path = Path(path)
-    timings: dict[str, float] = {}
+    timings = dict(timings)
     t = time.perf_counter()
 
     def lap(name):
@@ -85,20 +110,13 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
         timings[name] = round(now - t, 4)
         t = now
 
-    document = load_document(path, text_layer=options.text_layer)
-    lap("ingest")
-    raw = recognise(document, lang=options.lang, psm=options.psm, jobs=options.jobs)
-    lap("ocr")
     restored = restore_text(raw, style=options.tone_style, corrections=load_corrections(options.corrections))
     lap("restore")
-    source = Source(path=printable(str(path)), sha256=document.sha256, kind=document.kind, pages=len(document.pages),
-                    ocr={"engine": raw.ocr_engine, "lang": raw.ocr_lang} if raw.ocr_engine else None,
-                    reading=[page.reading() for page in raw.pages])
     plan = parse_plan(restored, source)
     write_back_numerals(restored, plan)       # "HI. NHIỆM VỤ" -> "III.", as the plan reads it
     plan.quality = quality_of(restored)
     lap("parse")
-    result = DocumentResult(path=path, plan=plan, restored=restored, timings=timings)
+    result = DocumentResult(path=Path(path), plan=plan, restored=restored, timings=timings)
     if options.outdir is not None:
         result.outputs = write_outputs(result, Path(options.outdir), options)
         lap("export")
@@ -207,6 +225,23 @@ def refuse_to_overwrite_input(dest: Path, source: Path) -> None:
 
 def process(path: str | Path, outdir: str | Path | None = None, **options) -> Plan:
     """Process one input and return its Plan; with `outdir`, also write json/docx/txt there
-    (`formats=("json", "pdf", "alto")` chooses others)."""
+    (`formats=("json", "pdf", "alto")` chooses others). With `scheduler="tcp://HOST:PORT"` a
+    worker of that Dask cluster does it (the path and OUTDIR must be on storage the workers see)."""
     opts = ProcessOptions(outdir=Path(outdir) if outdir is not None else None, **options)
+    if opts.scheduler:
+        from .batch.cluster import process_on_cluster
+        return process_on_cluster(path, opts)
     return process_document(path, opts).plan
+
+
+def process_batch(inputs, outdir: str | Path = "output", *, verbose: bool = False, **options) -> int:
+    """`sohoa process` from Python: every input (files, or folders walked recursively) into OUTDIR,
+    with the manifest, the reports and the skipping of a rerun; returns the exit code (0, or 4
+    when some inputs failed). `jobs=N` processes; `scheduler="tcp://HOST:PORT"` runs it on a Dask
+    cluster instead."""
+    from .batch import default_jobs, run_batch
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
+    options.setdefault("jobs", default_jobs())
+    opts = ProcessOptions(outdir=Path(outdir), **options)
+    return run_batch([Path(p) for p in inputs], opts, verbose=verbose)

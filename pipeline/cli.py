@@ -23,7 +23,8 @@ exit codes:
   0  every input done
   1  internal error (a bug: please report it with the --verbose output)
   2  bad usage (unknown option, missing argument, unknown format)
-  3  a missing dependency (Tesseract or its Vietnamese data); the message says how to install it
+  3  a missing dependency (Tesseract or its Vietnamese data; the Dask scheduler of --scheduler cannot be
+     reached or went away); the message says what to do
   4  some inputs failed (each is named on stderr); the other inputs were still written
 130  interrupted by Ctrl-C (SIGINT); 143 stopped by SIGTERM: a batch says what was done first
 """
@@ -88,6 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--corrections", metavar="FILE",
                     help="prefer the words reviewers wrote: the sohoa-corrections.tsv that `sohoa review` keeps "
                          "in its OUTDIR (a misreading corrected there comes out corrected here)")
+    pr.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                    help="run on a Dask cluster: send the documents to the workers of this scheduler "
+                         "(inputs and OUTDIR must be on storage every worker sees, at the same paths; "
+                         "--jobs is then ignored)")
+    pr.add_argument("--pages-per-task", type=positive_int, default=10, metavar="N",
+                    help="with --scheduler, a document of more than N pages is read in parts of at most N "
+                         "pages by several workers (default: 10)")
 
     df = sub.add_parser(
         "diff", parents=[common, reading], formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -271,7 +279,11 @@ def cmd_process(args) -> int:
     options = ProcessOptions(outdir=Path(args.outdir), formats=parse_formats(args.formats), lang=args.lang,
                              psm=args.psm, tone_style=args.tone_style, review=args.review,
                              jobs=args.jobs or default_jobs(), force=args.force, excel=args.excel, pdfa=args.pdfa,
-                             text_layer=args.text_layer, corrections=corrections)
+                             text_layer=args.text_layer, corrections=corrections, scheduler=args.scheduler,
+                             pages_per_task=args.pages_per_task)
+    if options.scheduler:
+        from .batch.cluster import scheduler_address
+        options = options.with_(scheduler=scheduler_address(options.scheduler))   # a bad address: exit 2 now
     return run_batch([Path(p) for p in args.inputs], options, verbose=args.verbose)
 
 

@@ -43,12 +43,20 @@ class SohoaError(Exception):
         self.hint = hint
         super().__init__(self.render())
 
+    def __reduce__(self):
+        # Pickled whole (by a Dask worker raising it to its client), not rebuilt from the rendered text.
+        return (_rebuild, (type(self), self.message, self.path, self.hint))
+
     def render(self) -> str:
         where = f"{printable(self.path)}: " if self.path else ""
         text = f"[{self.code}] {where}{self.message}"
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+def _rebuild(cls, message, path, hint):
+    return cls(message, path=path, hint=hint)
 
 
 # ---------------------------------------------------------------- input files (exit 4)
@@ -147,6 +155,12 @@ class TextTooLargeError(InputFileError):
 class MissingDependencyError(SohoaError):
     exit_code = ExitCode.MISSING_DEPENDENCY
     code = "E200"
+
+
+class ClusterError(MissingDependencyError):
+    """The Dask cluster of `--scheduler` cannot be used: unreachable, gone mid-run, no workers,
+    workers that run another sohoa or cannot see OUTDIR. A rerun resumes from the manifest."""
+    code = "E210"
 
 
 # ---------------------------------------------------------------- usage (exit 2)

@@ -208,6 +208,11 @@ class Document:
     kind: str                         # "text", "image", "pdf" or "word"
     sha256: str
     pages: list[Page]
+    page_count: int | None = None     # pages in the file: more than len(pages) when a page range was read
+
+    def __post_init__(self):
+        if self.page_count is None:
+            self.page_count = len(self.pages)
 
 
 @dataclass(frozen=True)

@@ -32,10 +32,10 @@ import stat
 import sys
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from ..errors import ExitCode, OutputError, Terminated, UsageError, printable
+from ..errors import ClusterError, ExitCode, OutputError, Terminated, UsageError, printable
 from .inputs import BatchInput, allot_names, expand_inputs
 from .manifest import MANIFEST_NAME, Entry, Manifest, iso_now
 
@@ -199,6 +199,7 @@ def sigterm_as_interrupt():
 
 def _entry_from(task, outcome: dict, sha: str | None, fingerprint: str) -> Entry:
     done = outcome["status"] == "done"
+    stamp = outcome.get("stamp") or {}     # the sohoa and models of the worker that made the outputs
     return Entry(
         key=task.key, path=task.path, name=task.name, status=outcome["status"],
         sha256=outcome.get("sha256") or sha, options=fingerprint,
@@ -209,19 +210,24 @@ def _entry_from(task, outcome: dict, sha: str | None, fingerprint: str) -> Entry
         metadata=outcome.get("metadata") if done else None,
         notes=outcome.get("notes") or None,
         started=iso_now(outcome["started"]) if outcome.get("started") else None,
-        finished=iso_now(outcome["finished"]) if outcome.get("finished") else iso_now())
+        finished=iso_now(outcome["finished"]) if outcome.get("finished") else iso_now(),
+        sohoa=stamp.get("sohoa"), models=stamp.get("models"))
 
 
 def _to_do(inputs: list[BatchInput], manifest: Manifest, outdir: Path, fingerprint: str,
            force: bool) -> tuple[list[BatchInput], set[str], dict[str, str | None]]:
     """(inputs to process, keys of those to skip, sha256 of each input). An input is skipped when
-    the manifest has it done, with the same content and options, and its outputs still exist."""
+    the manifest has it done, with the same content and options, by this sohoa and its models
+    (stamp.py), and its outputs still exist."""
+    from .stamp import build_stamp
+    stamp = build_stamp()
     todo, skipped, shas = [], set(), {}
     for item in inputs:
         shas[item.key] = sha = sha256_of(item.path)
         entry = manifest.get(item.key)
         if (not force and entry is not None and entry.status == "done" and sha is not None
-                and entry.sha256 == sha and entry.options == fingerprint and entry.outputs_present(outdir)):
+                and entry.sha256 == sha and entry.options == fingerprint and entry.made_by(stamp)
+                and entry.outputs_present(outdir)):
             skipped.add(item.key)
         else:
             todo.append(item)
@@ -310,7 +316,7 @@ def _run(inputs: list[BatchInput], outdir: Path, options, *, verbose: bool, stre
     names: dict[str, str] = {}
     workers = 1
     reports = report_error = None
-    with batch_lock(outdir):
+    with batch_lock(outdir), ExitStack() as stack:
         manifest = Manifest(outdir)
         try:
             progress = None
@@ -320,7 +326,15 @@ def _run(inputs: list[BatchInput], outdir: Path, options, *, verbose: bool, stre
                 manifest.register([(i.key, str(i.path), names[i.key]) for i in readable])
                 fingerprint = options_fingerprint(options)
                 todo, skipped, shas = _to_do(readable, manifest, outdir, fingerprint, options.force)
-                workers, per_file = share_jobs(options.jobs, len(todo))
+                if options.scheduler and todo:
+                    # A Dask cluster's workers take the documents (cluster.py); without one to do,
+                    # no connection is made. Each document is read by one worker thread.
+                    from .cluster import connect
+                    cluster = stack.enter_context(connect(options.scheduler, outdir=outdir, verbose=verbose))
+                    run, workers, per_file = cluster.run_tasks, cluster.threads(), 1
+                else:
+                    run = run_tasks
+                    workers, per_file = share_jobs(options.jobs, len(todo))
                 file_options = options.with_(jobs=per_file, outdir=outdir)
                 tasks = [Task(path=str(i.path), key=i.key, name=names[i.key], outdir=str(outdir),
                               options=file_options) for i in todo]
@@ -349,7 +363,10 @@ def _run(inputs: list[BatchInput], outdir: Path, options, *, verbose: bool, stre
                     progress.finished(outcome)
                     return True
 
-                run_tasks(tasks, workers, on_outcome)
+                try:
+                    run(tasks, workers, on_outcome)
+                except ClusterError as e:        # the scheduler went away: report what was done
+                    stop.append(e)
             except (KeyboardInterrupt, OutputError) as e:
                 stopped = e
                 # the workers are stopped (run_tasks): remove what they were writing

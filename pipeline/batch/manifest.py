@@ -6,8 +6,9 @@ of its outputs are on disk, each written atomically. So a run killed at any mome
 SIGKILL) leaves the manifest saying `done` only for inputs whose outputs are complete, and the
 next run redoes the rest.
 
-An input is skipped by a later run when its row is `done`, its content (sha256) and the options
-that shape its outputs are the same, and every output it recorded still exists.
+An input is skipped by a later run when its row is `done`, its content (sha256), the options
+that shape its outputs and the sohoa version and models that made them are the same, and every
+output it recorded still exists.
 
 File names that are not UTF-8 (CP1258 or Latin-1 names from old archive shares; Python holds
 their undecodable bytes as lone surrogates) are stored losslessly: such a value is kept as a BLOB
@@ -52,6 +53,8 @@ CREATE TABLE IF NOT EXISTS inputs (
     seconds         REAL,
     started         TEXT,                  -- ISO times of the last attempt
     finished        TEXT,
+    sohoa           TEXT,                  -- version of sohoa that made the outputs
+    models          TEXT,                  -- checksum of the models it used (pipeline.batch.stamp)
     notes           TEXT,                  -- JSON [str]: what the report should say (formats skipped)
     metadata        TEXT                   -- JSON: the row of OUTDIR/metadata.csv (export/metadata.py)
 );
@@ -68,8 +71,9 @@ CREATE TABLE IF NOT EXISTS reviews (
     revision        INTEGER                -- the corrections' revision the outputs were made from
 );
 """
-# Columns added since schema 1 was first written: an older manifest gets them on opening.
-_ADDED_COLUMNS = {"notes": "TEXT", "metadata": "TEXT"}
+# Columns added since schema 1 was first written: an older manifest gets them on opening (NULL:
+# `sohoa` and `models` unknown, so every input it lists is redone once, which is right).
+_ADDED_COLUMNS = {"sohoa": "TEXT", "models": "TEXT", "notes": "TEXT", "metadata": "TEXT"}
 REVIEW_COLUMNS = ("name", "state", "reviewer", "changed", "reviewed_at", "corrections", "unsure_left", "revision")
 
 # SQLite's side files: WAL mode's log and shared-memory index, and a rollback journal.
@@ -77,7 +81,7 @@ _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 _COLUMNS = ("key", "path", "name", "status", "sha256", "options", "error", "error_code", "pages", "targets",
             "breakdown", "mean_confidence", "low_confidence", "outputs", "timings", "seconds", "started",
-            "finished", "notes", "metadata")
+            "finished", "sohoa", "models", "notes", "metadata")
 _JSON_COLUMNS = ("outputs", "timings", "notes", "metadata")
 
 
@@ -102,8 +106,14 @@ class Entry:
     seconds: float | None = None
     started: str | None = None
     finished: str | None = None
+    sohoa: str | None = None
+    models: str | None = None
     notes: list | None = None
     metadata: dict | None = None      # the document's row of the metadata sheet
+
+    def made_by(self, stamp: dict) -> bool:
+        """Whether these outputs were made by the sohoa and models of `stamp` (stamp.build_stamp)."""
+        return self.sohoa == stamp["sohoa"] and self.models == stamp["models"]
 
     def outputs_present(self, outdir: Path) -> bool:
         return bool(self.outputs) and all((outdir / rel).is_file() for rel in self.outputs.values())

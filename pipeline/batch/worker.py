@@ -29,6 +29,8 @@ def warm_up() -> None:
     try:
         from ..restore import restore_string
         restore_string("kế hoạch")          # loads the restoration engine's data once
+        from ..parse.assignments import pipeline as assignment_pipeline
+        assignment_pipeline()               # spaCy: ~1.5 s, else paid by the first plan with assignments
     except Exception:   # noqa: BLE001
         pass
 
@@ -53,14 +55,22 @@ def count_targets(plan) -> tuple[int, int]:
 def process_one(path: str, name: str, outdir: str, options) -> dict:
     """Process one input and write its outputs as OUTDIR/<name>.<ext>. Never raises for a bad
     input: the outcome says `done` or `failed` (with the error, its class and exit code)."""
-    from ..api import process_document, write_outputs
-    from ..export.metadata import metadata_row
+    from ..api import process_document
+    return make_outputs(path, name, outdir, options, lambda: process_document(path, options.with_(outdir=None)))
 
-    started = time.time()
+
+def make_outputs(path: str, name: str, outdir: str, options, make_result, *, started: float | None = None) -> dict:
+    """The outcome of `make_result()` (a DocumentResult) with its outputs written as
+    OUTDIR/<name>.<ext>, or of the error it raised. `started`: when the document's first part
+    began, if it was read in parts elsewhere."""
+    from ..api import write_outputs
+    from ..export.metadata import metadata_row
+    from .stamp import build_stamp
+
     t0 = time.perf_counter()
-    outcome: dict = {"path": path, "name": name, "started": started}
+    outcome: dict = {"path": path, "name": name, "started": started or time.time(), "stamp": build_stamp()}
     try:
-        result = process_document(path, options.with_(outdir=None))
+        result = make_result()
         t = time.perf_counter()
         written = write_outputs(result, Path(outdir), options, name=name)
         result.timings["export"] = round(time.perf_counter() - t, 4)
@@ -74,21 +84,26 @@ def process_one(path: str, name: str, outdir: str, options) -> dict:
             notes=result.notes + plan.quality.warnings, warnings=plan.quality.warnings,
             outputs={fmt: Path(p).relative_to(outdir).as_posix() for fmt, p in written.items()},
             metadata=metadata_row(plan, path))
-    except SohoaError as e:
-        # the error names the input, and also the output when it is about one
-        named = e.path is not None and Path(e.path) == Path(path)
-        outcome.update(status="failed", error=e.render() if named else f"{path}: {e.render()}", error_code=e.code,
-                       exit_code=int(e.exit_code),
-                       error_class=f"{type(e).__module__}:{type(e).__qualname__}", message=e.message, error_path=e.path, hint=e.hint,
-                       traceback=traceback.format_exc())
     except Exception as e:   # noqa: BLE001 (a bug on one input must not stop the batch)
-        outcome.update(status="failed", error_code="E000", exit_code=int(ExitCode.INTERNAL),
-                       error=f"{path}: internal error: {type(e).__name__}: {e} "
-                             "(this is a bug; rerun with --verbose and report the output)",
-                       traceback=traceback.format_exc())
+        outcome.update(failure(path, e))
     outcome["seconds"] = round(time.perf_counter() - t0, 4)
     outcome["finished"] = time.time()
     return outcome
+
+
+def failure(path: str, e: Exception) -> dict:
+    """The outcome fields of a failed input: a SohoaError as the user should see it, anything
+    else as the bug it is."""
+    if isinstance(e, SohoaError):
+        # the error names the input, and also the output when it is about one
+        named = e.path is not None and Path(e.path) == Path(path)
+        return dict(status="failed", error=e.render() if named else f"{path}: {e.render()}", error_code=e.code,
+                    exit_code=int(e.exit_code), error_class=f"{type(e).__module__}:{type(e).__qualname__}",
+                    message=e.message, error_path=e.path, hint=e.hint, traceback=traceback.format_exc())
+    return dict(status="failed", error_code="E000", exit_code=int(ExitCode.INTERNAL),
+                error=f"{path}: internal error: {type(e).__name__}: {e} "
+                      "(this is a bug; rerun with --verbose and report the output)",
+                traceback=traceback.format_exc())
 
 
 def rebuild_error(outcome: dict) -> SohoaError:

@@ -95,10 +95,15 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
-def load_document(path: str | Path, *, max_pixels: int | None = None, text_layer: str = "auto") -> Document:
+def load_document(path: str | Path, *, max_pixels: int | None = None, text_layer: str = "auto",
+                  page_range: tuple[int, int] | None = None) -> Document:
     """Read one source file into pages. Raises an InputFileError subclass on bad input.
     `text_layer` (auto, use, redo) says which PDF pages are read from their text layer and which
-    from their image (pipeline.ingest.layer)."""
+    from their image (pipeline.ingest.layer).
+
+    `page_range` = (first, last), 1-based and inclusive, reads only those pages of a PDF or a
+    multi-page TIFF (a part of a large document, read by one worker of a cluster: see
+    pipeline.batch.remote); the Document still says how many pages the file has."""
     path = Path(path)
     kind = kind_of(path)
     if kind is None:
@@ -107,15 +112,18 @@ def load_document(path: str | Path, *, max_pixels: int | None = None, text_layer
             hint="sohoa reads " + " ".join(sorted(SUPPORTED)))
     data = read_bytes(path)
     sha = hashlib.sha256(data).hexdigest()
+    count = None
     if kind == "text":
         from .text import text_pages
         pages = text_pages(data, path)
     elif kind == "image":
-        from .image import image_pages
-        pages = image_pages(data, path, max_pixels=max_pixels)
+        from .image import frame_count, image_pages
+        pages = image_pages(data, path, max_pixels=max_pixels, page_range=page_range)
+        count = frame_count(data) if page_range else None
     elif kind == "pdf":
-        from .pdf import pdf_pages
-        pages = pdf_pages(data, path, max_pixels=max_pixels, text_layer=text_layer)
+        from .pdf import pdf_page_count, pdf_pages
+        pages = pdf_pages(data, path, max_pixels=max_pixels, text_layer=text_layer, page_range=page_range)
+        count = pdf_page_count(data) if page_range else None
     else:
         from .word import word_pages
         if path.suffix.lower() in CONVERTED:
@@ -125,4 +133,26 @@ def load_document(path: str | Path, *, max_pixels: int | None = None, text_layer
             pages = word_pages(data, path)
     from .text import check_length
     check_length(sum(len(p.text or "") for p in pages), path)     # whatever the kind (Word files too)
-    return Document(path=path, kind=kind, sha256=sha, pages=pages)
+    return Document(path=path, kind=kind, sha256=sha, pages=pages, page_count=count)
+
+
+def count_pages(path: str | Path) -> int:
+    """How many pages a source file has, from its headers (nothing is decoded or rendered);
+    1 for text and Word files, and for a file that cannot be read (processing it reports why)."""
+    path = Path(path)
+    kind = kind_of(path)
+    try:
+        if kind == "pdf":
+            import pypdfium2 as pdfium
+            pdf = pdfium.PdfDocument(str(path))      # by path: pages are read on demand
+            try:
+                return max(1, len(pdf))
+            finally:
+                pdf.close()
+        if kind == "image":
+            from PIL import Image
+            with Image.open(path) as img:
+                return max(1, int(getattr(img, "n_frames", 1)))
+    except Exception:   # noqa: BLE001
+        return 1
+    return 1

@@ -110,20 +110,32 @@ def upright(img):
         return img
 
 
-def image_pages(data: bytes, path: Path, *, max_pixels: int | None = None) -> list[Page]:
+def image_pages(data: bytes, path: Path, *, max_pixels: int | None = None,
+                page_range: tuple[int, int] | None = None) -> list[Page]:
+    """Every frame as a Page; with `page_range` = (first, last), 1-based and inclusive, only those
+    frames are decoded (the others are skipped by their headers, and do not count towards the
+    document's pixel limit, which bounds what one process holds)."""
     from PIL import Image, UnidentifiedImageError
 
     limit = max_pixels or MAX_PAGE_PIXELS
+    first, last = page_range or (1, None)
     pages: list[Page] = []
     total = 0
+    frame = 0
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         old_limit = Image.MAX_IMAGE_PIXELS
         Image.MAX_IMAGE_PIXELS = limit
         try:
             img = Image.open(io.BytesIO(data))
-            frame = 0
-            while True:
+            while last is None or frame < last:
+                if frame + 1 < first:             # before the range: not decoded
+                    frame += 1
+                    try:
+                        img.seek(frame)
+                    except EOFError:
+                        break
+                    continue
                 w, h = img.size
                 if w * h > limit:
                     raise ImageTooLargeError(
@@ -153,11 +165,21 @@ def image_pages(data: bytes, path: Path, *, max_pixels: int | None = None) -> li
                 struct.error) as e:
             # Also when only a later frame of a TIFF is broken: a partial document would
             # silently lose pages, so the whole file fails.
-            where = f"page {len(pages) + 1}: " if pages else ""
+            where = f"page {frame + 1}: " if frame else ""
             raise CorruptImageError(f"{where}image data is damaged ({str(e)[:160] or type(e).__name__})",
                                     path=path, hint="re-scan or re-export the page") from None
         finally:
             Image.MAX_IMAGE_PIXELS = old_limit
-    if not pages:
+    if not pages and first == 1:
         raise CorruptImageError("holds no image", path=path, hint="re-scan or re-export the page")
     return pages
+
+
+def frame_count(data: bytes) -> int:
+    """How many pages (frames) the image holds, from its headers; 1 when it cannot tell."""
+    from PIL import Image
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            return max(1, int(getattr(img, "n_frames", 1)))
+    except Exception:   # noqa: BLE001 (reading it for real reports the fault)
+        return 1

@@ -31,9 +31,13 @@ MIN_DPI, MAX_DPI = 150, 400
 MIN_TEXT_LAYER_LETTERS = 40
 
 
-def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None, text_layer: str = "auto") -> list[Page]:
+def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None, text_layer: str = "auto",
+              page_range: tuple[int, int] | None = None) -> list[Page]:
     """The PDF's pages: each with its text layer (words and boxes) when it has one, and its
-    image rendered when it is to be read by OCR (pipeline.ingest.layer decides, by `text_layer`)."""
+    image rendered when it is to be read by OCR (pipeline.ingest.layer decides, by `text_layer`).
+    With `page_range` = (first, last), 1-based and inclusive, only those pages (the others are
+    not read, and do not count towards the document's pixel limit, which bounds what one
+    process holds)."""
     import pypdfium2 as pdfium
 
     from .layer import choose, judge
@@ -49,7 +53,8 @@ def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None, text_la
         # render, the resolution and the pixels it will take. Then the pages are rendered.
         measured: list[tuple] = []
         total_pixels = total_chars = 0
-        for i in range(len(pdf)):
+        first, last = page_range or (1, len(pdf))
+        for i in range(first - 1, min(last, len(pdf))):
             page = pdf[i]
             w_pt, h_pt = page.get_size()
             scan = scan_image(page, pdfium)
@@ -96,7 +101,7 @@ def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None, text_la
                               hint="re-export it, or repair it with `qpdf in.pdf out.pdf`") from None
     finally:
         pdf.close()
-    if not pages:
+    if not pages and page_range is None:
         raise EmptyInputError("has no pages", path=path, hint="re-export it from the program that made it")
     return pages
 
@@ -131,6 +136,19 @@ def open_pdf(data: bytes, path: Path):
     reason = pdfium_i.ErrorToStr.get(code, f"error {code}")
     raise CorruptPdfError(f"is a damaged PDF (PDFium: {reason})", path=path,
                           hint="re-export it, or repair it with `qpdf in.pdf out.pdf`")
+
+
+def pdf_page_count(data: bytes) -> int:
+    """How many pages the PDF has, without reading them; 1 when it cannot tell."""
+    import pypdfium2 as pdfium
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception:   # noqa: BLE001 (reading it for real reports the fault)
+        return 1
+    try:
+        return max(1, len(pdf))
+    finally:
+        pdf.close()
 
 
 @dataclass(frozen=True)

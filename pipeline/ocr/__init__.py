@@ -151,6 +151,28 @@ def recognise(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAUL
 
     `details`, when given a list, receives one PageResult per image page (orientation, skew,
     timings)."""
+    pages, engine = read_pages(document, lang=lang, psm=psm, jobs=jobs, preprocess=preprocess,
+                               timeout=timeout, details=details)
+    return join_pages(pages, engine=engine, lang=lang)
+
+
+@dataclass
+class PageReading:
+    """One page as read: its lines, what was read (PageInfo), its tables (`line` counts within
+    this page's lines). What a cluster's worker returns for each page of its part."""
+    number: int
+    lines: list[RawLine]
+    info: PageInfo
+    tables: list = field(default_factory=list)
+
+
+def read_pages(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAULT_PSM, jobs: int | None = 1,
+               preprocess: bool = True, timeout: float | None = None,
+               details: list | None = None) -> tuple[list[PageReading], str | None]:
+    """(each page of the document as read, in page order; the OCR engine, None when no page was
+    an image): `recognise` without the joining, so that the pages of one document can be read in
+    parts (a cluster's workers each read a page range) and joined by `join_pages` exactly as
+    one reading joins them."""
     image_pages = [p for p in document.pages if p.image is not None]
     engine = None
     results: dict[int, PageResult] = {}
@@ -181,37 +203,44 @@ def recognise(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAUL
                     pool.shutdown(wait=True, cancel_futures=True)
                     raise
 
-    lines: list[RawLine] = []
-    tables = []
-    pages: list[PageInfo] = []
+    readings: list[PageReading] = []
     for page in document.pages:
-        if lines:
-            lines.append(RawLine(text="", page=page.number, confidences=[]))
         if page.image is None:
-            offset = len(lines)
             if page.layer is not None:
-                lines.extend(layer_lines(page))
-                pages.append(PageInfo(number=page.number, read="layer", width=page.width,
-                                      height=page.height, dpi=page.dpi, why=page.why))
+                lines = layer_lines(page)
+                info = PageInfo(number=page.number, read="layer", width=page.width,
+                                height=page.height, dpi=page.dpi, why=page.why)
             else:
-                lines.extend(RawLine(text=t, page=page.number, style=page.styles.get(k + 1))
-                             for k, t in enumerate((page.text or "").split("\n")))
-                pages.append(PageInfo(number=page.number, read="text", why=page.why))
-            # a page's tables name their first row's line within the page: renumber them
-            tables.extend(replace(t, line=offset + t.line) for t in page.tables if t.line)
+                lines = [RawLine(text=t, page=page.number, style=page.styles.get(k + 1))
+                         for k, t in enumerate((page.text or "").split("\n"))]
+                info = PageInfo(number=page.number, read="text", why=page.why)
+            readings.append(PageReading(page.number, lines, info, [t for t in page.tables if t.line]))
             continue
         result = results[page.number]
         if page.layer:
             # an old text layer over the scan: a second reading of each word (pipeline.ocr.fusion)
             from .fusion import attach_second_readings
             attach_second_readings(result.lines, page.layer, result.info, page.image.shape[1], page.image.shape[0])
-        lines.extend(result.lines)
         result.info.why = page.why
-        pages.append(result.info)
+        readings.append(PageReading(page.number, result.lines, result.info))
         if details is not None:
             details.append(result)
-    return RawText(lines=lines, ocr_engine=engine, ocr_lang=lang if engine else None, pages=pages,
-                   tables=tables)
+    return readings, engine
+
+
+def join_pages(pages: list[PageReading], *, engine: str | None, lang: str) -> RawText:
+    """One RawText from its pages as read, in page order: a blank line between pages, each
+    page's tables renumbered to count lines within the whole text."""
+    lines: list[RawLine] = []
+    tables = []
+    for page in pages:
+        if lines:
+            lines.append(RawLine(text="", page=page.number, confidences=[]))
+        offset = len(lines)
+        lines.extend(page.lines)
+        tables.extend(replace(t, line=offset + t.line) for t in page.tables)
+    return RawText(lines=lines, ocr_engine=engine, ocr_lang=lang if engine else None,
+                   pages=[page.info for page in pages], tables=tables)
 
 
 def layer_lines(page: Page) -> list[RawLine]:
