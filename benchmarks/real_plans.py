@@ -9,8 +9,9 @@ SOHOA_REAL_GOLD; nothing is scored without one), the inputs found under the real
 (`--real`, default ../shared/samples/real beside the clone: docx/NAME.docx, texts/NAME.txt)
 go through `sohoa process` in memory and benchmarks/plan_score.py scores each plan. Then the
 plans of one document given as .docx and as its text are compared: the share of targets (value,
-unit, indicator) and assignments (assignee, deadline) they have in common. With --scan the text
-is also rendered as a scan (synth_scan.py, clean profile) and OCR'd, and compared the same way.
+unit, indicator) and assignments (assignee, deadline) they have in common. With --scan the Word
+file is also printed as a scan (LibreOffice to PDF, pages rendered at 300 dpi into a TIFF with no
+text layer) and read through OCR, and compared the same way.
 
 Expected plans of real documents stay outside the repository (the documents name officials);
 the script skips what it does not find.
@@ -58,16 +59,21 @@ def agreement(a, b) -> str:
     return f"targets {share(ta, tb):.3f} ({len(ta & tb)}/{len(ta | tb)}), assignments {share(aa, ab):.3f} ({len(aa & ab)}/{len(aa | ab)})"
 
 
-def scanned(text_path: Path, workdir: Path) -> Path:
-    """The text rendered as a clean scan (one PDF of its pages)."""
-    out = subprocess.run([sys.executable, str(HERE / "synth_scan.py"), str(text_path), str(workdir / "scan"),
-                          "--profile", "clean", "--seed", "1"], capture_output=True, text=True, check=True)
-    pages = out.stdout.split()
-    from PIL import Image
-    images = [Image.open(p) for p in pages]
-    pdf = workdir / f"{text_path.stem}.tif"
-    images[0].save(pdf, save_all=True, append_images=images[1:])
-    return pdf
+def scanned(docx: Path, workdir: Path, dpi: int = 300) -> Path:
+    """The Word file printed and scanned: LibreOffice makes the PDF, PDFium renders its pages
+    (gray, `dpi`), and the pages become one TIFF (no text layer: the scan is read by OCR)."""
+    import shutil
+
+    import pypdfium2 as pdfium
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    subprocess.run([exe, f"-env:UserInstallation={(workdir / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(workdir), str(docx)], capture_output=True, check=True)
+    pdf = pdfium.PdfDocument(str(workdir / f"{docx.stem}.pdf"))
+    pages = [page.render(scale=dpi / 72).to_pil().convert("L") for page in pdf]
+    pdf.close()
+    tif = workdir / f"{docx.stem}.tif"
+    pages[0].save(tif, save_all=True, append_images=pages[1:], dpi=(dpi, dpi), compression="tiff_lzw")
+    return tif
 
 
 def main() -> None:
@@ -90,9 +96,9 @@ def main() -> None:
             if source.exists():
                 plans[kind] = process_document(source, ProcessOptions(outdir=None)).plan
                 print(f"{name:40s} {kind:5s} {score(gold, plans[kind])}")
-        if args.scan and (args.real / f"texts/{name}.txt").exists():
+        if args.scan and (args.real / f"docx/{name}.docx").exists():
             with tempfile.TemporaryDirectory() as tmp:
-                tif = scanned(args.real / f"texts/{name}.txt", Path(tmp))
+                tif = scanned(args.real / f"docx/{name}.docx", Path(tmp))
                 plans["scan"] = process_document(tif, ProcessOptions(outdir=None, jobs=2)).plan
             print(f"{name:40s} {'scan':5s} {score(gold, plans['scan'])}")
         kinds = list(plans)

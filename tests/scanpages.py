@@ -72,3 +72,70 @@ def scanned(page: np.ndarray, *, angle: float = 0.0, noise: float = 4.0, blur: f
 
 def turned(page: np.ndarray, degrees_counter_clockwise: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(page, degrees_counter_clockwise // 90))
+
+
+def render_table(above: list[str], rows: list[list[str]], *, merges=(), below: list[str] = (),
+                 widths: list[int] | None = None, size_px: int = 40, width: int = 2000,
+                 margin: int = 90) -> np.ndarray:
+    """A page with a ruled table as a printer draws it: text lines above and below, cells
+    with their text wrapped at the cell width, `merges` ((row, col, last row, last col)) drawn
+    as one cell (no rule inside, its text in it once)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(font_file(), size_px)
+    pitch = int(size_px * 1.4)
+    cols = max(len(r) for r in rows)
+    inner = width - 2 * margin
+    widths = widths or [inner // cols] * cols
+    xs = [margin]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    covered = {}
+    for r0, c0, r1, c1 in merges:
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                covered[(r, c)] = (r0, c0, r1, c1)
+
+    def wrap(text: str, px: int) -> list[str]:
+        out, cur = [], ""
+        for word in text.split():
+            trial = f"{cur} {word}".strip()
+            if font.getlength(trial) <= px - 24 or not cur:
+                cur = trial
+            else:
+                out.append(cur)
+                cur = word
+        return out + ([cur] if cur else [])
+
+    def area(r, c):
+        r0, c0, r1, c1 = covered.get((r, c), (r, c, r, c))
+        return r0, c0, r1, c1
+
+    heights = []
+    for r, row in enumerate(rows):
+        need = 1
+        for c, text in enumerate(row):
+            r0, c0, r1, c1 = area(r, c)
+            if (r0, c0) == (r, c) and r1 == r:
+                need = max(need, len(wrap(text, xs[c1 + 1] - xs[c0])))
+        heights.append(need * pitch + 24)
+    top = margin + pitch * len(above) + pitch // 2
+    ys = [top]
+    for h in heights:
+        ys.append(ys[-1] + h)
+    height = ys[-1] + pitch * (len(below) + 1) + margin
+    img = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(above):
+        draw.text((margin, margin + i * pitch), line, font=font, fill=0)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            r0, c0, r1, c1 = area(r, c)
+            if (r0, c0) != (r, c):
+                continue
+            draw.rectangle([xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]], outline=0, width=3)
+            for k, line in enumerate(wrap(text, xs[c1 + 1] - xs[c0])):
+                draw.text((xs[c0] + 12, ys[r0] + 12 + k * pitch), line, font=font, fill=0)
+    for i, line in enumerate(below):
+        draw.text((margin, ys[-1] + pitch // 2 + i * pitch), line, font=font, fill=0)
+    return np.asarray(img).copy()

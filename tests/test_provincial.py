@@ -214,3 +214,36 @@ def test_targets_as_data_carry_previous_value_source_and_places():
     assert forest["places"] == f"{forest['line']};{PHU_LUC.split(chr(10)).index('1 | Tỷ lệ che phủ rừng | % | 45,3 | 45,5') + 1}"
     assert TARGET_COLUMNS[-3:] == ["previous", "source", "places"]
     assert to_csv(rows).split("\n")[0].endswith(",previous,source,places")
+
+
+def test_a_row_broken_by_a_page_is_one_row_and_a_misread_number_is_repaired():
+    """A table on two pages repeats its header; the row the page broke goes on without a
+    number on the next page. OCR read the "3" of a row as "ö"."""
+    text = HEAD + """\
+III. CÁC HOẠT ĐỘNG
+TT | Nội dung | Trách nhiệm thực hiện | Thời gian (Năm 2026)
+1 | Giải đáp kiến nghị về thủ tục đất đai | Lãnh đạo Sở Nông nghiệp và Môi trường | Ngày 23 tháng 1
+2 | Giải đáp kiến nghị về thuế | Lãnh đạo | Từ 20 giờ 15 phút -
+
+TT | Nội dung | Trách nhiệm thực hiện | Thời gian (Năm 2026)
+ | thuộc thẩm quyền của Thuế tỉnh | Thuế tỉnh | 20 giờ 45 phút ngày 13 tháng 3
+ö | Giải đáp kiến nghị về đầu tư | Lãnh đạo Sở Tài chính | Ngày 10 tháng 4
+4 | Giải đáp kiến nghị về y tế | Lãnh đạo Sở Y tế | Ngày 08 tháng 5"""
+    plan = parse_text(text)
+    assert len(plan.tables) == 2                      # as the pages show them
+    assert [(a.number, a.assignee, a.deadline) for a in plan.assignments] == [
+        (1, "Lãnh đạo Sở Nông nghiệp và Môi trường", "2026-01-23"),
+        (2, "Lãnh đạo Thuế tỉnh", "2026-03-13"),
+        (3, "Lãnh đạo Sở Tài chính", "2026-04-10"),
+        (4, "Lãnh đạo Sở Y tế", "2026-05-08")]
+    assert plan.assignments[1].responsibility == "Giải đáp kiến nghị về thuế thuộc thẩm quyền của Thuế tỉnh"
+
+
+def test_a_heading_in_capitals_broken_after_an_open_word_is_one_heading():
+    text = HEAD + ("III. MỘT SỐ HOẠT ĐỘNG TUYÊN TRUYỀN TRỌNG TÂM TRONG\nNĂM 2026\n"
+                   "1. Tổ chức Cuộc thi tìm hiểu về cải cách hành chính\n"
+                   "Sở Nội vụ xây dựng chương trình truyền hình gồm 11 chuyên mục.")
+    plan = parse_text(text)
+    assert plan.sections[0].title == "MỘT SỐ HOẠT ĐỘNG TUYÊN TRUYỀN TRỌNG TÂM TRONG NĂM 2026"
+    # activities are tasks: a quantified one is a commitment
+    assert [(t.value, t.unit) for t in plan.targets] == [(11, "chuyên mục")]

@@ -39,6 +39,7 @@ class PageResult:
     mean_confidence: float | None = None
     timings: dict = field(default_factory=dict)
     info: PageInfo | None = None     # the upright frame the lines' boxes are in
+    tables: list = field(default_factory=list)   # model.Table of the ruled tables; `line` within `lines`
 
 
 def words_to_lines(words, page_number: int, frame: ReadFrame | None = None) -> list[RawLine]:
@@ -80,8 +81,9 @@ def mean_confidence(words) -> float | None:
 
 
 def read_page(page: Page, *, lang: str, psm: int, source: str | None, preprocess: bool = True,
-              timeout: float | None = None) -> PageResult:
-    """OCR one image page: preprocess, read, and if the page reads badly check its orientation."""
+              timeout: float | None = None, tables: bool = True) -> PageResult:
+    """OCR one image page: preprocess, read, and if the page reads badly check its orientation.
+    With `tables`, ruled tables are found first and read cell by cell (pipeline.ocr.tables)."""
     from . import tesseract
     from .preprocess import prepare, turn
 
@@ -99,7 +101,9 @@ def read_page(page: Page, *, lang: str, psm: int, source: str | None, preprocess
             import cv2
             image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     t1 = time.perf_counter()
-    words = tesseract.read_words(image, lang=lang, psm=psm, dpi=dpi, **kw)
+    from .tables import find_grids, whiten
+    grids = find_grids(image) if tables else []
+    words = tesseract.read_words(whiten(image, grids), lang=lang, psm=psm, dpi=dpi, **kw)
     conf = mean_confidence(words)
     t2 = time.perf_counter()
     timings = {"preprocess": t1 - t0, "tesseract": t2 - t1}
@@ -110,20 +114,47 @@ def read_page(page: Page, *, lang: str, psm: int, source: str | None, preprocess
         osd = tesseract.detect_orientation(image, **kw)
         if osd and osd.rotate and osd.confidence >= OSD_MIN_CONFIDENCE:
             image2 = turn(image, osd.rotate)
-            words2 = tesseract.read_words(image2, lang=lang, psm=psm, dpi=dpi, **kw)
+            grids2 = find_grids(image2) if tables else []
+            words2 = tesseract.read_words(whiten(image2, grids2), lang=lang, psm=psm, dpi=dpi, **kw)
             conf2 = mean_confidence(words2)
             if conf2 is not None and (conf is None or conf2 > conf):
-                words, conf, turned, image = words2, conf2, (turned + osd.rotate) % 360, image2
+                words, conf, turned, image, grids = words2, conf2, (turned + osd.rotate) % 360, image2, grids2
                 frame.turn(osd.rotate)
         timings["orientation"] = time.perf_counter() - t2
     if psm in AUTO_SEGMENTATION and words:
-        words = read_missed_lines(image, words, lang=lang, dpi=dpi, timings=timings, **kw)
+        words = read_missed_lines(whiten(image, grids), words, lang=lang, dpi=dpi, timings=timings, **kw)
     width, height = frame.upright_size
     info = PageInfo(number=page.number, read="ocr", width=width, height=height,
                     dpi=page.dpi, rotation=frame.rotation)
-    return PageResult(lines=words_to_lines(words, page.number, frame), turned=turned,
-                      skew=prep.skew if prep else 0.0, scale=prep.scale if prep else 1.0,
-                      mean_confidence=conf, timings=timings, info=info)
+    lines = words_to_lines(words, page.number, frame)
+    found = []
+    if grids:
+        t3 = time.perf_counter()
+        lines, found = _with_tables(image, grids, lines, page.number, frame, lang=lang, dpi=dpi, **kw)
+        timings["tables"] = time.perf_counter() - t3
+    return PageResult(lines=lines, turned=turned, skew=prep.skew if prep else 0.0,
+                      scale=prep.scale if prep else 1.0, mean_confidence=conf, timings=timings, info=info,
+                      tables=found)
+
+
+def _with_tables(image, grids, lines: list[RawLine], page_number: int, frame, *, lang: str, dpi, **kw):
+    """The page's lines with each ruled table's rows put where the table stands (before the
+    first line that starts below its top), a blank line around it; and its Tables, `line`
+    counted within the page's lines."""
+    from .tables import read_grids, row_lines
+
+    out = list(lines)
+    found = []
+    for read in sorted(read_grids(image, grids, lang=lang, dpi=dpi, **kw), key=lambda r: r.grid.y0):
+        g = read.grid
+        top = frame.boxes([(g.x0, g.y0, g.x1 - g.x0, g.y1 - g.y0)])[0].y0
+        at = next((i for i, line in enumerate(out) if line.box() is not None and line.box().y0 > top), len(out))
+        rows = row_lines(read, page_number, frame)
+        blank = RawLine(text="", page=page_number, confidences=[], boxes=[])
+        out[at:at] = [blank] + rows + [blank]
+        read.table.line = at + 2            # 1-based, after the blank line; tables go in top down
+        found.append(read.table)
+    return out, found
 
 
 def read_missed_lines(image, words, *, lang: str, dpi, timings: dict, **kw) -> list:
@@ -222,7 +253,7 @@ def read_pages(document: Document, *, lang: str = DEFAULT_LANG, psm: int = DEFAU
             from .fusion import attach_second_readings
             attach_second_readings(result.lines, page.layer, result.info, page.image.shape[1], page.image.shape[0])
         result.info.why = page.why
-        readings.append(PageReading(page.number, result.lines, result.info))
+        readings.append(PageReading(page.number, result.lines, result.info, [t for t in result.tables if t.line]))
         if details is not None:
             details.append(result)
     return readings, engine

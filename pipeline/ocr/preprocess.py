@@ -141,12 +141,22 @@ def remove_streaks(gray):
     # Letters line up too (the first letter of every line at the left margin darkens its column),
     # but they stop at every gap between lines; a streak runs on through them.
     paper = float(np.percentile(gray[::16, ::16], 90))
+    rules = None
     streak = np.zeros(w, bool)
     for x in candidates:
         dark = np.concatenate(([False], gray[:, x] < paper - 40, [False]))
         edges = np.flatnonzero(np.diff(dark))
-        if len(edges) and int(np.max(edges[1::2] - edges[0::2])) >= MIN_STREAK_RUN * h:
-            streak[x] = True
+        if not len(edges):
+            continue
+        runs = edges[1::2] - edges[0::2]
+        longest = int(np.argmax(runs))
+        if int(runs[longest]) < MIN_STREAK_RUN * h:
+            continue
+        if rules is None:
+            rules = _row_rules(gray, paper)
+        if _ruled(rules, x, int(edges[2 * longest]), int(edges[2 * longest + 1])):
+            continue                    # a table's column rule: it meets the table's row rules
+        streak[x] = True
     if not streak.any():
         return gray, 0
     out = gray.copy()
@@ -163,6 +173,24 @@ def remove_streaks(gray):
         out[:, x0:x1 + 1] = (left[:, None] * (1 - t[None, :]) + right[:, None] * t[None, :]).astype(np.uint8)
         erased += x1 - x0 + 1
     return out, erased
+
+
+def _row_rules(gray, paper: float):
+    """The long horizontal rules of the page (ink runs longer than any letter), as a mask."""
+    import cv2
+    ink = ((gray < paper - 40) * 255).astype("uint8")
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, gray.shape[1] // 30), 1))
+    return cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+
+
+def _ruled(rules, x: int, top: int, bottom: int) -> bool:
+    """Does a dark column run (top..bottom) start and end on row rules? A table's column rule
+    does; dirt on the scanner glass runs on through the text (and through a table) regardless."""
+    h = rules.shape[0]
+    if top <= 0.02 * h or bottom >= 0.98 * h:
+        return False                    # from edge to edge (a scanner border's rows): a streak
+    near = rules[:, max(0, x - 6):x + 7].max(axis=1) > 0
+    return bool(near[max(0, top - 4):top + 5].any() and near[max(0, bottom - 5):bottom + 4].any())
 
 
 def sauvola(gray, window: int = 31, k: float = 0.2):

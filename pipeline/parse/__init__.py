@@ -25,7 +25,7 @@ from .outline import build_outline, section_kinds
 from .parts import collect_assignments, collect_goals, collect_targets, collect_tasks, to_sections
 from .references import find_references
 from .summary import find_theme, infer_locality, infer_year
-from .table_items import merge_restated, table_assignments, table_targets
+from .table_items import data_rows, merge_restated, table_assignments, table_targets
 from .tables import place_tables
 
 __all__ = ["parse_plan", "parse_text"]
@@ -126,9 +126,11 @@ def _parse(texts: list[str], source: Source, *, legacy: bool = False, styles: li
     plan.assignments = collect_assignments(root, plan.year) + (collect_assignments(annex, plan.year) if annex else [])
     # Tables: task rows are assignments, indicator rows targets; a target the body states and a
     # table restates is one target with both places.
-    from_tables = [t for k, f in enumerate(found) for t in table_targets(f, k, legacy=legacy)]
+    rows = data_rows(found)
+    from_tables = [t for k, f in enumerate(found) for t in table_targets(f, rows[k], legacy=legacy)]
     plan.targets = merge_restated(plan.targets, from_tables)
-    plan.assignments = sorted(plan.assignments + [a for f in found for a in table_assignments(f, plan.year)],
+    plan.assignments = sorted(plan.assignments + [a for k, f in enumerate(found)
+                                                  for a in table_assignments(f, rows[k], plan.year)],
                               key=lambda a: a.line or 0)
 
     cited = list(blocks)

@@ -355,6 +355,9 @@ def build_blocks(lines: list[Line], start: int = 0, end: int | None = None) -> l
             cur.append(text, line.no)
             if cur.heading and not (cur.upper and is_upper_text(text)):
                 cur.heading = is_heading_text(cur.text)
+            elif not cur.heading and cur.upper and is_upper_text(text):
+                # a heading in capitals the scan broke after an open word: "... TRỌNG TÂM TRONG" / "NĂM 2026"
+                cur.heading = is_heading_text(cur.text)
         else:
             cur = _plain_block(text, line.no)
             blocks.append(cur)

@@ -15,13 +15,14 @@ import re
 from .text import fold, iso_date
 
 _ROMAN_QUARTER = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_ROMAN_LOOKALIKE = str.maketrans({"l": "i", "1": "i", "|": "i"})     # OCR: "Quý II1/2026" is Quý III
 _YEAR = r"((?:19|20)\d{2})"
 _SEP = r"\s*(?:/|-|\.|nam)\s*"
 _PATTERNS = [
     # 23/1/2026, 23-01-2026, 23.1.2026; "ngày 23 tháng 1 năm 2026"; "23/1" (year from context)
     ("day", re.compile(r"(?<![\d/])(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*" + _YEAR + r")?(?![\d/])")),
     ("day", re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})(?:\s*(?:nam|/)\s*" + _YEAR + r")?")),
-    ("quarter", re.compile(r"quy\s+(iv|iii|ii|i|[1-4])(?![\w])(?:" + _SEP + _YEAR + r")?")),
+    ("quarter", re.compile(r"quy\s+([il1|]v|[il1|]{1,3}|[2-4])(?![\w])(?:" + _SEP + _YEAR + r")?")),
     ("half", re.compile(r"6\s+thang\s+(dau|cuoi)\s+nam(?:\s+" + _YEAR + r")?")),
     ("month", re.compile(r"thang\s+(\d{1,2})(?![\d])(?:" + _SEP + _YEAR + r")?")),
     ("yearend", re.compile(r"(?:cuoi|het)\s+nam(?:\s+" + _YEAR + r")?")),
@@ -53,7 +54,10 @@ def period_iso(kind: str, groups: tuple, year: int | None) -> str | None:
         m, yy = int(groups[0]), y(groups[1])
         return f"{yy:04d}-{m:02d}" if yy and 1 <= m <= 12 else None
     if kind == "quarter":
-        q, yy = _ROMAN_QUARTER[groups[0]], y(groups[1])
+        written = groups[0] if groups[0] in _ROMAN_QUARTER else groups[0].translate(_ROMAN_LOOKALIKE)
+        q, yy = _ROMAN_QUARTER.get(written), y(groups[1])
+        if q is None:
+            return None
         return f"{yy:04d}-{3 * q:02d}" if yy else None
     if kind == "half":
         yy = y(groups[1])

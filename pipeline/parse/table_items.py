@@ -10,6 +10,7 @@ without a lead body gives no assignment, a row without a number in its value col
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
@@ -63,7 +64,7 @@ def split_bodies(text: str) -> list[str]:
         line = re.sub(r"^[-–+•]\s*", "", line)
         for part in re.split(r"\s*;\s*", line):
             for piece in _SPLIT.split(part):
-                piece = squash(piece).strip(" ,;.")
+                piece = re.sub(r"^[-–+•]\s*", "", squash(piece)).strip(" ,;.")
                 if piece:
                     out.append(piece)
     return out
@@ -96,7 +97,63 @@ def _column_year(found: FoundTable, role: str) -> int | None:
     return None
 
 
-def table_assignments(found: FoundTable, plan_year: int | None) -> list[Assignment]:
+@dataclass
+class DataRow:
+    """A row of data of a table: its texts per grid column, its number, where it is."""
+    cells: list[str]
+    number: int | str | None
+    table: int                  # index of its table in the plan
+    row: int                    # its index among the table's rows
+    line: int
+
+
+def data_rows(found: list[FoundTable]) -> dict[int, list[DataRow]]:
+    """The rows of data of each table (header rows and group rows left out), by table index.
+
+    Two repairs that tables on paper need. A table broken by a page repeats its header on the
+    next page, and a row broken there goes on in a row without a number: that row is joined to
+    the last row of the table before (its texts added to that row's texts). And a row number the
+    OCR misread ("8" read as "ö") between two that follow each other is the one between them."""
+    out: dict[int, list[DataRow]] = {}
+    last: DataRow | None = None
+    last_header: list[str] | None = None
+    run: list[DataRow] = []             # the rows of a table and of its continuations on later pages
+    for k, f in enumerate(found):
+        table = f.table
+        roles = table.columns
+        grid = table.grid()
+        header = [fold(squash(c)) for row in grid[:table.header_rows] for c in row]
+        rows: list[DataRow] = []
+        for r, cells in enumerate(grid):
+            if r < table.header_rows or _is_group_row(cells, roles):
+                continue
+            number_cell = _col(cells, roles, "number")
+            if (not rows and last is not None and header and header == last_header and not number_cell.strip()
+                    and "number" in roles):
+                last.cells = [f"{a} {b}".strip() if b and b != a else a for a, b in zip(last.cells, cells)]
+                continue                # the rest of the row the page broke
+            rows.append(DataRow(cells=list(cells), number=_row_number(cells, roles), table=k, row=r,
+                                line=table.line + r))
+        if not (header and header == last_header):
+            _repair_numbers(run)
+            run = []
+        run.extend(rows)
+        out[k] = rows
+        if rows:
+            last, last_header = rows[-1], header
+    _repair_numbers(run)
+    return out
+
+
+def _repair_numbers(rows: list[DataRow]) -> None:
+    for i in range(1, len(rows) - 1):
+        before, now, after = rows[i - 1].number, rows[i].number, rows[i + 1].number
+        if isinstance(before, int) and isinstance(after, int) and after == before + 2 \
+                and not isinstance(now, int) and (now is None or len(str(now)) <= 3):
+            rows[i].number = before + 1
+
+
+def table_assignments(found: FoundTable, rows: list[DataRow], plan_year: int | None) -> list[Assignment]:
     """One assignment per task row that names a lead body."""
     table = found.table
     if table.kind != "tasks":
@@ -104,17 +161,15 @@ def table_assignments(found: FoundTable, plan_year: int | None) -> list[Assignme
     roles = table.columns
     year = _column_year(found, "deadline") or plan_year
     out = []
-    for r, row in enumerate(table.grid()):
-        if r < table.header_rows or _is_group_row(row, roles):
-            continue
-        lead = cell_text(_col(row, roles, "lead"))
-        task = cell_text(_col(row, roles, "task"))
+    for row in rows:
+        lead = cell_text(_col(row.cells, roles, "lead"))
+        task = cell_text(_col(row.cells, roles, "task"))
         if not lead or not task:
             continue
-        product = cell_text(_col(row, roles, "product")) or None
-        out.append(Assignment(number=_row_number(row, roles), assignee=lead, responsibility=task,
-                              deadline=deadline_of(_col(row, roles, "deadline"), year), line=table.line + r,
-                              co_assignees=split_bodies(_col(row, roles, "partners")), product=product,
+        product = cell_text(_col(row.cells, roles, "product")) or None
+        out.append(Assignment(number=row.number, assignee=lead, responsibility=task,
+                              deadline=deadline_of(_col(row.cells, roles, "deadline"), year), line=row.line,
+                              co_assignees=split_bodies(_col(row.cells, roles, "partners")), product=product,
                               source="table"))
     return out
 
@@ -168,17 +223,15 @@ def _value(text: str, unit: str | None) -> tuple | None:
     return value, vmax if vmax is not None and vmax > value else None, qualifier, unit
 
 
-def table_targets(found: FoundTable, index: int, *, legacy: bool = False) -> list[Target]:
+def table_targets(found: FoundTable, rows: list[DataRow], *, legacy: bool = False) -> list[Target]:
     """An indicator table's rows as targets; the commitments quantified inside a task table's
     task cells too."""
     table = found.table
     roles = table.columns
     out: list[Target] = []
-    for r, row in enumerate(table.grid()):
-        if r < table.header_rows or _is_group_row(row, roles):
-            continue
-        line = table.line + r
-        place = Place(line=line, table=index, row=r)
+    for data in rows:
+        row, line = data.cells, data.line
+        place = Place(line=line, table=data.table, row=data.row)
         if table.kind == "indicators":
             indicator = cell_text(_col(row, roles, "indicator"))
             unit = _unit(_col(row, roles, "unit"))
@@ -187,7 +240,7 @@ def table_targets(found: FoundTable, index: int, *, legacy: bool = False) -> lis
                 continue
             value, vmax, qualifier, unit = read
             prev = _value(_col(row, roles, "previous"), unit)
-            out.append(Target(number=_row_number(row, roles), indicator=indicator, value=value, unit=unit,
+            out.append(Target(number=data.number, indicator=indicator, value=value, unit=unit,
                               value_max=vmax, qualifier=qualifier, raw=squash(_col(row, roles, "plan")),
                               line=line, previous=prev[0] if prev else None, source="table", places=[place]))
         elif table.kind == "tasks":

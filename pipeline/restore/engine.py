@@ -197,13 +197,21 @@ class Engine:
         # one framed slot sequence for the whole document: <s> <s> paragraph </s> ...
         slots: list[Slot] = []
         bos, eos = self._fixed_id(self.lm.bos), self._fixed_id(self.lm.eos)
+        # The bars between the cells of a table row ("a | b | c") are the row's, not a misread
+        # letter (legacy OCR writes "|" for l and I): a row of a table the source gave, or a line
+        # with two bars standing alone or more.
+        table_rows = {t.line - 1 + k for t in raw.tables if t.line for k in range(len(t.rows))}
         for para in self._paragraphs(lines):
             slots += [bos, bos]
             for li in para:
+                bars = li in table_rows or sum(1 for p in pieces_of[li] if p.core == "|" and not p.prefix
+                                               and not p.suffix) >= 2
                 for pi, piece in enumerate(pieces_of[li]):
                     for t in punct_tokens(piece.prefix):
                         slots.append(self._fixed(t))
-                    if piece.core and is_marker(pieces_of[li], pi):
+                    if bars and piece.core == "|" and not piece.prefix and not piece.suffix:
+                        slots.append(self._fixed("|"))
+                    elif piece.core and is_marker(pieces_of[li], pi):
                         slots.append(self._fixed_id(self.lm.num if piece.core.isdigit() else self.lm.code))
                     elif piece.core:
                         conf = confs_of(lines[li], piece.word) if kind == "vie" else None
