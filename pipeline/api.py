@@ -84,7 +84,8 @@ def process_document(path: str | Path, options: ProcessOptions = ProcessOptions(
 
 def source_of(path: str, sha256: str, kind: str, pages: int, raw: RawText) -> Source:
     """The plan's `source`, once the document's text has been read."""
-    return Source(path=path, sha256=sha256, kind=kind, pages=pages,
+    from .errors import printable
+    return Source(path=printable(path), sha256=sha256, kind=kind, pages=pages,
                   ocr={"engine": raw.ocr_engine, "lang": raw.ocr_lang} if raw.ocr_engine else None,
                   reading=[page.reading() for page in raw.pages])
 
@@ -127,24 +128,22 @@ def write_outputs(result: DocumentResult, outdir: Path, options: ProcessOptions,
     """Write the requested formats as OUTDIR/<stem><suffix> (SUFFIXES), each file atomically.
     `name` (a batch's output name, may hold subfolders: "2024/plan") replaces the stem.
     PDF and ALTO are skipped for inputs without page images, with a note in `result.notes`;
-    each format's writing time goes to `result.timings` as `write_<format>`.
+    each format's writing time goes to `result.timings` as `write_<format>`. The outputs of the
+    input are written all or none (export.atomic.atomic_group), and each must stay inside OUTDIR.
 
     Also, unless `words` is False, the words sidecar OUTDIR/<stem>.words.json.gz (the restoration
     whole, which `sohoa review` works from). When a review left OUTDIR/<stem>.corrections.json,
     the formats are written from the corrected words (pipeline/review/apply.py), so processing a
     reviewed document again never loses the reviewer's work; the sidecar keeps the restoration
     as it came."""
+    from .export.atomic import atomic_group
     from .export.pdf import pages_with_images
 
     stem = name or output_stem(result.path)
-    written: dict[str, Path] = {}
+    dests: dict[str, Path] = {}
     if words:
-        from .export.words import WORDS_SUFFIX, write_words
-        dest = outdir / f"{stem}{WORDS_SUFFIX}"
-        refuse_to_overwrite_input(dest, result.path)
-        write_words(result.restored, result.plan.source, dest, review=options.review, pdfa=options.pdfa)
-        written["words"] = dest
-    restored, plan = reviewed(result, outdir / stem)
+        from .export.words import WORDS_SUFFIX
+        dests["words"] = outdir / f"{stem}{WORDS_SUFFIX}"
     for fmt in options.formats:
         if fmt not in SUFFIXES:
             raise ValueError(f"unknown format {fmt!r}")
@@ -153,27 +152,48 @@ def write_outputs(result: DocumentResult, outdir: Path, options: ProcessOptions,
             if note not in result.notes:
                 result.notes.append(note)
             continue
-        dest = outdir / f"{stem}{SUFFIXES[fmt]}"
+        dests[fmt] = outdir / f"{stem}{SUFFIXES[fmt]}"
+    for dest in dests.values():
         refuse_to_overwrite_input(dest, result.path)
-        t = time.perf_counter()
-        if fmt == "json":
-            from .export.json_plan import write_plan_json
-            write_plan_json(plan, dest)
-        elif fmt == "txt":
-            from .export.text import write_restored_text
-            write_restored_text(restored, dest)
-        elif fmt == "docx":
-            from .export.docx import write_docx
-            write_docx(plan, restored, dest, review=options.review)
-        elif fmt == "pdf":
-            from .export.pdf import write_pdf
-            write_pdf(restored, result.path, dest, plan=plan, pdfa=options.pdfa, notes=result.notes)
-        elif fmt == "alto":
-            from .export.alto import write_alto
-            write_alto(restored, dest, source_name=result.path.name, plan=plan)
-        result.timings[f"write_{fmt}"] = round(time.perf_counter() - t, 4)
-        written[fmt] = dest
-    return written
+        refuse_outside(dest, outdir)
+    restored, plan = reviewed(result, outdir / stem)
+    with atomic_group():
+        for fmt, dest in dests.items():
+            t = time.perf_counter()
+            if fmt == "words":
+                from .export.words import write_words
+                write_words(result.restored, result.plan.source, dest, review=options.review, pdfa=options.pdfa)
+                continue
+            if fmt == "json":
+                from .export.json_plan import write_plan_json
+                write_plan_json(plan, dest)
+            elif fmt == "txt":
+                from .export.text import write_restored_text
+                write_restored_text(restored, dest)
+            elif fmt == "docx":
+                from .export.docx import write_docx
+                write_docx(plan, restored, dest, review=options.review)
+            elif fmt == "pdf":
+                from .export.pdf import write_pdf
+                write_pdf(restored, result.path, dest, plan=plan, pdfa=options.pdfa, notes=result.notes)
+            elif fmt == "alto":
+                from .export.alto import write_alto
+                write_alto(restored, dest, source_name=result.path.name, plan=plan)
+            result.timings[f"write_{fmt}"] = round(time.perf_counter() - t, 4)
+    return dests
+
+
+def refuse_outside(dest: Path, outdir: Path) -> None:
+    """An output stays inside OUTDIR: a name that climbs out (`../x`, an absolute path, as an
+    edited manifest may hold) or a subfolder that is a link to elsewhere is refused."""
+    from .errors import OutputError
+    try:
+        dest.parent.resolve().relative_to(Path(outdir).resolve())
+    except (ValueError, OSError):
+        raise OutputError("would be written outside the output folder "
+                          "(a name that climbs out of it, or a subfolder that is a link)", path=dest,
+                          hint=f"remove the link or the stray name from {outdir}, or choose another folder "
+                               "with -o") from None
 
 
 def reviewed(result: DocumentResult, stem_path: Path) -> tuple[RestoredText, Plan]:

@@ -7,12 +7,13 @@ as one line (no traceback unless --verbose) and mapped to exit codes in errors.e
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
 
 from . import __version__
-from .errors import ExitCode, SohoaError, UsageError, exit_code_for
+from .errors import ExitCode, OutputClosedError, SohoaError, UsageError, exit_code_for, printable
 
 DIFF_FORMATS = ("md", "json", "csv", "html")     # pipeline.export.diff_formats.DIFF_FORMATS
 TARGET_FORMATS = ("csv", "jsonl")                # pipeline.export.targets.TARGET_FORMATS
@@ -25,6 +26,7 @@ exit codes:
   3  a missing dependency (Tesseract or its Vietnamese data; the Dask scheduler of --scheduler cannot be
      reached or went away); the message says what to do
   4  some inputs failed (each is named on stderr); the other inputs were still written
+130  interrupted by Ctrl-C (SIGINT); 143 stopped by SIGTERM: a batch says what was done first
 """
 
 
@@ -45,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     # How raw inputs are read: shared by every command that may process a source document.
     reading = argparse.ArgumentParser(add_help=False)
     reading.add_argument("--lang", default="vie", help="Tesseract language for scans (default: vie)")
-    reading.add_argument("--psm", type=int, default=3, help="Tesseract page segmentation mode (default: 3)")
+    reading.add_argument("--psm", type=page_segmentation, default=3, metavar="N",
+                         help="Tesseract page segmentation mode that reads text: 1 or 3-13 (default: 3)")
     reading.add_argument("--text-layer", choices=("auto", "use", "redo"), default="auto",
                          help="PDF text layers: auto (default) keeps a Vietnamese layer and reads the page "
                               "image again where the layer is old OCR without Vietnamese or junk; use: always "
@@ -159,6 +162,22 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+# Tesseract's page segmentation modes that read text: 0 only detects orientation, 2 is not
+# implemented; anything else fails every page.
+PSM_CHOICES = (1, *range(3, 14))
+
+
+def page_segmentation(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value not in PSM_CHOICES:
+        raise argparse.ArgumentTypeError(
+            f"expected a Tesseract page segmentation mode that reads text (1 or 3-13), got {text!r}")
+    return value
+
+
 def positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -187,27 +206,55 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "review":
             return cmd_review(args)
         raise UsageError(f"unknown command {args.command!r}")
-    except KeyboardInterrupt:
-        print("sohoa: interrupted", file=sys.stderr)
-        return ExitCode.INTERRUPTED
+    except KeyboardInterrupt as e:      # errors.Terminated too (SIGTERM)
+        code = exit_code_for(e)
+        say("sohoa: " + ("terminated" if code == ExitCode.TERMINATED else "interrupted"))
+        return code
     except SohoaError as e:
         report(e, args)
         return e.exit_code
     except BrokenPipeError:
-        return ExitCode.OK
+        # Standard output closed by its reader (`sohoa targets out | head`): what was asked for
+        # was not all delivered, so not a success. Nothing more goes to the closed pipe.
+        _silence(sys.stdout)
+        e = OutputClosedError("standard output was closed before everything was written",
+                              hint="write to a file with -o instead")
+        report(e, args)
+        return e.exit_code
     except Exception as e:  # a bug: say so plainly, keep the traceback for --verbose
         report(e, args)
         return exit_code_for(e)
 
 
+def say(text: str) -> None:
+    """A line on stderr, if stderr can still take one (it may be a closed pipe)."""
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        _silence(sys.stderr)
+
+
+def _silence(stream) -> None:
+    """Point a broken standard stream at /dev/null, so that the flush at exit cannot fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def report(exc: BaseException, args) -> None:
     if isinstance(exc, SohoaError):
-        print(f"sohoa: error: {exc.render()}", file=sys.stderr)
+        say(f"sohoa: error: {exc.render()}")
     else:
-        print(f"sohoa: internal error: {type(exc).__name__}: {exc} "
-              "(this is a bug; rerun with --verbose and report the output)", file=sys.stderr)
+        say(f"sohoa: internal error: {type(exc).__name__}: {printable(str(exc))} "
+            "(this is a bug; rerun with --verbose and report the output)")
     if getattr(args, "verbose", False):
-        traceback.print_exception(exc, file=sys.stderr)
+        try:
+            traceback.print_exception(exc, file=sys.stderr)
+        except (OSError, ValueError):
+            pass
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -258,12 +305,20 @@ def output_format(args, choices: tuple[str, ...], default: str) -> str:
 def emit(text: str, output: str | None) -> None:
     """Write to FILE atomically, or to standard output as UTF-8 whatever the locale."""
     if output:
-        from .export.atomic import write_text
-        write_text(output, text)
+        from .export.atomic import write_bytes
+        write_bytes(output, utf8(text))
     else:
         sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.write(utf8(text))
         sys.stdout.buffer.flush()
+
+
+def utf8(text: str) -> bytes:
+    """UTF-8 bytes of `text`; a file name's undecodable bytes (held as surrogates) as they were."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace")
 
 
 def cmd_diff(args) -> int:
@@ -278,10 +333,10 @@ def cmd_diff(args) -> int:
     emit(render(diff, output_format(args, DIFF_FORMATS, "md")), args.output)
     s = diff["summary"]
     sections = diff["sections"]
-    print(f"sohoa: {s['changed']} changed, {s['unchanged']} unchanged, {s['added']} added, {s['removed']} removed"
-          f" target(s); {sum(x['change'] == 'added' for x in sections)} section(s) added, "
-          f"{sum(x['change'] == 'removed' for x in sections)} removed"
-          + (f" -> {args.output}" if args.output else ""), file=sys.stderr)
+    say(f"sohoa: {s['changed']} changed, {s['unchanged']} unchanged, {s['added']} added, {s['removed']} removed"
+        f" target(s); {sum(x['change'] == 'added' for x in sections)} section(s) added, "
+        f"{sum(x['change'] == 'removed' for x in sections)} removed"
+        + (f" -> {args.output}" if args.output else ""))
     return ExitCode.OK
 
 
@@ -308,9 +363,8 @@ def cmd_targets(args) -> int:
             failed += 1
             report(e, args)
     emit(render_targets(rows, fmt, excel=args.excel), args.output)
-    print(f"sohoa: {len(rows)} target row(s) from {len(inputs) - failed} document(s)"
-          + (f", {failed} failed" if failed else "") + (f" -> {args.output}" if args.output else ""),
-          file=sys.stderr)
+    say(f"sohoa: {len(rows)} target row(s) from {len(inputs) - failed} document(s)"
+        + (f", {failed} failed" if failed else "") + (f" -> {args.output}" if args.output else ""))
     return ExitCode.INPUT_FAILED if failed else ExitCode.OK
 
 
@@ -341,14 +395,14 @@ def cmd_restore(args) -> int:
                                 corrections=load_corrections(args.corrections))
     else:
         restored = restore(text, tone_style=args.tone_style)
-    out = sys.stdout
+    out: list[str] = []
     for line in restored.lines:
-        out.write(line.text + "\n")
+        out.append(line.text + "\n")
         if args.explain:
             for tok in line.tokens:
                 if tok.changed:
-                    out.write(f"    {tok.original} -> {tok.text} ({tok.confidence:.2f})\n")
-    out.flush()
+                    out.append(f"    {tok.original} -> {tok.text} ({tok.confidence:.2f})\n")
+    emit("".join(out), None)
     return ExitCode.OK
 
 

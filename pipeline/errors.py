@@ -17,7 +17,18 @@ class ExitCode(IntEnum):
     USAGE = 2              # bad command-line arguments
     MISSING_DEPENDENCY = 3  # Tesseract, its `vie` data or another program is absent
     INPUT_FAILED = 4       # at least one input failed; the others were still written
-    INTERRUPTED = 130      # Ctrl-C
+    INTERRUPTED = 130      # Ctrl-C (SIGINT)
+    TERMINATED = 143       # SIGTERM (128 + 15, as a shell reports a process killed by it)
+
+
+def printable(text: str) -> str:
+    """`text` (a path, or a message naming one) as valid Unicode for messages, reports and JSON:
+    the bytes of a file name that are not UTF-8 (a CP1258 or Latin-1 name from an old archive
+    share, which Python holds as lone surrogates) are shown as \\xNN."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:            # a surrogate that did not come from a file name
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class SohoaError(Exception):
@@ -37,7 +48,7 @@ class SohoaError(Exception):
         return (_rebuild, (type(self), self.message, self.path, self.hint))
 
     def render(self) -> str:
-        where = f"{self.path}: " if self.path else ""
+        where = f"{printable(self.path)}: " if self.path else ""
         text = f"[{self.code}] {where}{self.message}"
         if self.hint:
             text += f" ({self.hint})"
@@ -119,6 +130,26 @@ class ConversionFailedError(InputFileError):
     code = "E114"
 
 
+class UnreadableFolderError(InputFileError):
+    """A folder (given, or found while walking one) whose listing cannot be read."""
+    code = "E115"
+
+
+class LinkOutsideError(InputFileError):
+    """A link in an input folder to a file or folder outside it: not followed."""
+    code = "E116"
+
+
+class NotRegularFileError(InputFileError):
+    """A named pipe, device or socket: reading it could block for ever or never end."""
+    code = "E117"
+
+
+class TextTooLargeError(InputFileError):
+    """A text input (or a PDF's text layers) longer than any plan."""
+    code = "E118"
+
+
 # ---------------------------------------------------------------- dependencies (exit 3)
 
 class MissingDependencyError(SohoaError):
@@ -147,10 +178,24 @@ class OutputError(SohoaError):
     code = "E400"
 
 
+class OutputClosedError(OutputError):
+    """Standard output was closed before everything was written (`sohoa restore f | head`)."""
+    code = "E401"
+
+
+# ---------------------------------------------------------------- signals
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so that it ends a run as Ctrl-C does (the batch stops
+    its workers and says what was done), with its own exit code."""
+
+
 def exit_code_for(exc: BaseException) -> ExitCode:
     """The one place that maps an exception to the process exit code."""
     if isinstance(exc, SohoaError):
         return exc.exit_code
+    if isinstance(exc, Terminated):
+        return ExitCode.TERMINATED
     if isinstance(exc, KeyboardInterrupt):
         return ExitCode.INTERRUPTED
     return ExitCode.INTERNAL

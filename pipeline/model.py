@@ -326,7 +326,8 @@ class PlacedWord:
 @dataclass
 class RestoredText:
     lines: list[RestoredLine]
-    condition: str = "clean"          # detected input condition: "legacy", "vietnamese" or "clean"
+    condition: str = "clean"          # detected input condition: "legacy", "vietnamese", "clean" or
+                                      # "not-vietnamese" (left as it is: pipeline.restore.language)
     tables: list[Table] = field(default_factory=list)        # as the source gave them (RawText.tables)
     pages: list[PageInfo] = field(default_factory=list)
 
@@ -543,6 +544,8 @@ class Quality:
     changed: int = 0
     low_confidence: list[LowConfidenceWord] = field(default_factory=list)
     mean_confidence: float | None = None
+    condition: str | None = None      # RestoredText.condition: what restoration took the text for
+    warnings: list[str] = field(default_factory=list)   # what a reviewer must know (not Vietnamese ...)
 
 
 @dataclass

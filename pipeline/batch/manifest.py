@@ -9,6 +9,14 @@ next run redoes the rest.
 An input is skipped by a later run when its row is `done`, its content (sha256), the options
 that shape its outputs and the sohoa version and models that made them are the same, and every
 output it recorded still exists.
+
+File names that are not UTF-8 (CP1258 or Latin-1 names from old archive shares; Python holds
+their undecodable bytes as lone surrogates) are stored losslessly: such a value is kept as a BLOB
+of the name's bytes, which SQLite allows in any column, and read back as the same str. Every
+other value stays plain TEXT, so manifests of earlier runs read as before.
+
+The manifest and its SQLite side files are refused when they are symbolic links: a link planted
+in OUTDIR must not make sohoa create or alter a database elsewhere.
 """
 from __future__ import annotations
 
@@ -68,6 +76,9 @@ CREATE TABLE IF NOT EXISTS reviews (
 _ADDED_COLUMNS = {"sohoa": "TEXT", "models": "TEXT", "notes": "TEXT", "metadata": "TEXT"}
 REVIEW_COLUMNS = ("name", "state", "reviewer", "changed", "reviewed_at", "corrections", "unsure_left", "revision")
 
+# SQLite's side files: WAL mode's log and shared-memory index, and a rollback journal.
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
 _COLUMNS = ("key", "path", "name", "status", "sha256", "options", "error", "error_code", "pages", "targets",
             "breakdown", "mean_confidence", "low_confidence", "outputs", "timings", "seconds", "started",
             "finished", "sohoa", "models", "notes", "metadata")
@@ -108,6 +119,23 @@ class Entry:
         return bool(self.outputs) and all((outdir / rel).is_file() for rel in self.outputs.values())
 
 
+def to_db(value):
+    """A str that is not valid UTF-8 (a file name's undecodable bytes) as the bytes it came from."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                return value.encode("utf-8", "surrogateescape")
+            except UnicodeEncodeError:     # a surrogate that no file name holds: kept, not lost
+                return value.encode("utf-8", "surrogatepass")
+    return value
+
+
+def from_db(value):
+    return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else value
+
+
 def iso_now(t: float | None = None) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() if t is None else t))
 
@@ -115,6 +143,12 @@ def iso_now(t: float | None = None) -> str:
 class Manifest:
     def __init__(self, outdir: Path):
         self.path = Path(outdir) / MANIFEST_NAME
+        for suffix in ("", *_SIDE_FILES):
+            linked = self.path.with_name(self.path.name + suffix)
+            if linked.is_symlink():
+                raise OutputError("is a symbolic link: sohoa will not follow it", path=linked,
+                                  hint="remove the link (the batch then starts afresh; outputs are kept), "
+                                       "or choose another folder with -o")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, isolation_level=None)   # explicit transactions
@@ -142,13 +176,13 @@ class Manifest:
     # ------------------------------------------------------------------ reading
 
     def _entry(self, row) -> Entry:
-        d = dict(zip(_COLUMNS, row))
+        d = dict(zip(_COLUMNS, map(from_db, row)))
         for k in _JSON_COLUMNS:
             d[k] = json.loads(d[k]) if d[k] else None
         return Entry(**d)
 
     def get(self, key: str) -> Entry | None:
-        row = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM inputs WHERE key=?", (key,)).fetchone()
+        row = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM inputs WHERE key=?", (to_db(key),)).fetchone()
         return self._entry(row) if row else None
 
     def entries(self) -> list[Entry]:
@@ -173,7 +207,7 @@ class Manifest:
 
     def names(self) -> dict[str, str]:
         """Every output name given so far -> the key of its input."""
-        return dict(self.db.execute("SELECT name, key FROM inputs"))
+        return {from_db(name): from_db(key) for name, key in self.db.execute("SELECT name, key FROM inputs")}
 
     # ------------------------------------------------------------------ writing
 
@@ -182,11 +216,12 @@ class Manifest:
         with self._transaction():
             for key, path, name in items:
                 self.db.execute("INSERT INTO inputs (key, path, name, status) VALUES (?, ?, ?, 'pending') "
-                                "ON CONFLICT(key) DO UPDATE SET path=excluded.path", (key, path, name))
+                                "ON CONFLICT(key) DO UPDATE SET path=excluded.path",
+                                (to_db(key), to_db(path), to_db(name)))
 
     def record(self, entry: Entry) -> None:
         """Store what became of one input. Called only once all its outputs are on disk."""
-        values = [json.dumps(v, ensure_ascii=False) if k in _JSON_COLUMNS and v is not None else v
+        values = [to_db(json.dumps(v, ensure_ascii=False) if k in _JSON_COLUMNS and v is not None else v)
                   for k, v in ((k, getattr(entry, k)) for k in _COLUMNS)]
         with self._transaction():
             self.db.execute(f"INSERT OR REPLACE INTO inputs ({', '.join(_COLUMNS)}) "

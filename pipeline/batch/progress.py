@@ -1,10 +1,63 @@
 """Progress of a batch: a tqdm bar on a terminal, plain log lines otherwise (files, cron, CI).
 
 Failures are always printed as they happen, on their own line, so a long run can be watched.
+A progress stream that breaks (`sohoa process DIR 2>&1 | head -1`, a closed terminal) never
+ends the batch: SafeStream drops what can no longer be shown, and the run goes on to its end,
+its reports and its exit code.
 """
 from __future__ import annotations
 
+import os
 import sys
+
+from ..errors import printable
+
+
+class SafeStream:
+    """A text stream whose writes never raise: once a write fails (a closed pipe, a vanished
+    terminal) the stream is marked broken and later writes are dropped. Text is written as valid
+    Unicode (errors.printable), so that no encoding error can pass for a broken stream. If it is a real file
+    descriptor (stderr), /dev/null is put in its place, so that what is still buffered, and the
+    flush at interpreter exit, cannot fail either."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.broken = False
+
+    def write(self, text: str) -> int:
+        if not self.broken:
+            try:
+                self.stream.write(printable(text))      # a file name's undecodable bytes as \xNN
+                self.stream.flush()
+            except (OSError, ValueError):     # BrokenPipeError, EIO; ValueError: closed file
+                self._break()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.broken:
+            try:
+                self.stream.flush()
+            except (OSError, ValueError):
+                self._break()
+
+    def isatty(self) -> bool:
+        try:
+            return not self.broken and bool(self.stream.isatty())
+        except (AttributeError, OSError, ValueError):
+            return False
+
+    def _break(self) -> None:
+        self.broken = True
+        try:
+            fd = self.stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            return
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, fd)
+            os.close(devnull)
+        except OSError:
+            pass
 
 
 def _fmt_outputs(outcome: dict) -> str:
@@ -49,12 +102,16 @@ class Progress:
                 self.bar.set_postfix_str(f"{self.failed} failed")
             if not ok:
                 self.line(f"FAIL  {outcome.get('error')}")
+            elif outcome.get("warnings"):
+                self.line(f"CHECK {outcome['path']}: {outcome['warnings']}")
             elif self.verbose:
                 self.line(f"ok    {outcome['path']}{_fmt_outputs(outcome)}")
         else:
             where = f"[{self.count}/{self.total}]"
             if ok:
-                self.line(f"{where} ok    {outcome['path']}{_fmt_outputs(outcome)} ({outcome.get('seconds', 0):.1f} s)")
+                warn = f"  [to check: {outcome['warnings']}]" if outcome.get("warnings") else ""
+                self.line(f"{where} ok    {outcome['path']}{_fmt_outputs(outcome)} "
+                          f"({outcome.get('seconds', 0):.1f} s){warn}")
             else:
                 self.line(f"{where} FAIL  {outcome.get('error')}")
         if not ok and self.verbose and outcome.get("traceback"):

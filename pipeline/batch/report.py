@@ -7,7 +7,9 @@ import html
 import io
 from pathlib import Path
 
+from ..errors import printable
 from ..export.atomic import write_text
+from ..export.csvsafe import guard_cell
 
 REPORT_CSV = "report.csv"
 REPORT_HTML = "report.html"
@@ -16,21 +18,31 @@ COLUMNS = ["input", "status", "outputs", "pages", "targets", "breakdown", "mean_
 
 
 def report_row(path: str, status: str, entry) -> dict:
-    """status: done, skipped (unchanged since the last run) or failed; entry: the manifest row."""
+    """status: done, skipped (unchanged since the last run), failed or not run; entry: the
+    manifest row (None for an input a stopped run had not registered yet)."""
+    if entry is None:
+        return refused_row(path, "") | {"status": status, "error": ""}
     ok = status in ("done", "skipped")
     outputs = (entry.outputs or {}) if ok else {}
     return {
-        "input": path, "status": status,
-        "outputs": " ".join(outputs[f] for f in sorted(outputs)),
+        "input": printable(path), "status": status,
+        "outputs": printable(" ".join(outputs[f] for f in sorted(outputs))),
         "pages": entry.pages if ok else None,
         "targets": entry.targets if ok else None,
         "breakdown": entry.breakdown if ok else None,
         "mean_confidence": entry.mean_confidence if ok else None,
         "low_confidence": entry.low_confidence if ok else None,
         "seconds": entry.seconds if status in ("done", "failed") else None,
-        "error": entry.error if status == "failed" else "",
-        "notes": "; ".join(entry.notes or []) if ok else "",
+        "error": printable(entry.error or "") if status == "failed" else "",
+        "notes": printable("; ".join(entry.notes or [])) if ok else "",
     }
+
+
+def refused_row(path: str, error: str) -> dict:
+    """An input the batch refused before reading it (pipeline.batch.inputs)."""
+    return {"input": printable(path), "status": "failed", "outputs": "", "pages": None, "targets": None,
+            "breakdown": None, "mean_confidence": None, "low_confidence": None, "seconds": None,
+            "error": printable(error), "notes": ""}
 
 
 def write_reports(outdir: Path, rows: list[dict], summary: dict) -> tuple[Path, Path]:
@@ -42,8 +54,8 @@ def report_csv(rows: list[dict]) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
     w.writeheader()
-    for row in rows:
-        w.writerow({k: "" if row.get(k) is None else row[k] for k in COLUMNS})
+    for row in rows:   # file names and messages are guarded against formula injection
+        w.writerow({k: guard_cell(row.get(k)) for k in COLUMNS})
     return buf.getvalue()
 
 

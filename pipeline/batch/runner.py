@@ -6,12 +6,15 @@ So the files that were in flight are retried one at a time in a fresh pool: one 
 again, alone, is the culprit and is reported failed; the others are processed normally.
 
 Workers are started with the `forkserver` method: a clean process that does not inherit the
-parent's threads, open manifest or lock file.
+parent's threads, open manifest or lock file. They die with the run (lifeline.py), even when it
+is killed with SIGKILL; a run that stops early (Ctrl-C, SIGTERM, a full disk) stops them
+itself before it returns, so no worker writes anything after the run has ended.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -43,11 +46,29 @@ def crash_outcome(task: Task) -> dict:
 def _pool(workers: int) -> ProcessPoolExecutor:
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["pipeline.batch.worker"])
+        ctx.set_forkserver_preload(["pipeline.batch.forkserver_preload"])
     else:                     # Windows: no fork at all
         ctx = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker,
-                               initargs=(dict(os.environ),))
+                               initargs=(dict(os.environ), os.getpid()))
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool now: files in flight are abandoned (their temporary files are removed by
+    the caller once the workers are gone), no worker outlives this call.
+    ProcessPoolExecutor has no public way to end its workers before Python 3.14
+    (terminate_workers), hence its `_processes`."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        if p.is_alive():
+            p.terminate()
+    deadline = time.monotonic() + 5
+    for p in processes:
+        p.join(max(0.0, deadline - time.monotonic()))
+        if p.is_alive():
+            p.kill()
+            p.join(1)
 
 
 def _call(task: Task) -> dict:
@@ -57,7 +78,8 @@ def _call(task: Task) -> dict:
 def run_tasks(tasks: list[Task], workers: int, on_outcome: Callable[[Task, dict], bool]) -> None:
     """Process every task; `on_outcome(task, outcome)` is called in the parent as each finishes,
     in completion order, and returns False to stop the batch (the files in flight still finish
-    and are reported)."""
+    and are reported). An exception (KeyboardInterrupt included) stops the workers at once,
+    then propagates."""
     if not tasks:
         return
     if workers <= 1 and len(tasks) == 1:
@@ -109,5 +131,7 @@ def run_tasks(tasks: list[Task], workers: int, on_outcome: Callable[[Task, dict]
                             stopping = True
                     else:
                         suspects.append(task)
-    finally:
-        pool.shutdown(wait=not running, cancel_futures=True)
+    except BaseException:           # Ctrl-C, SIGTERM, the manifest failing: stop the workers first
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True, cancel_futures=True)

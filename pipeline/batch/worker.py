@@ -35,10 +35,13 @@ def warm_up() -> None:
         pass
 
 
-def init_worker(environment: dict[str, str] | None = None) -> None:
+def init_worker(environment: dict[str, str] | None = None, main_pid: int | None = None) -> None:
     """Start a worker. Workers come from a fork server started once per process, with the
     environment of that moment; `environment` is the parent's now, so PATH, TESSDATA_PREFIX or
-    OMP_THREAD_LIMIT changed since (by a caller of the Python API) reach the workers too."""
+    OMP_THREAD_LIMIT changed since (by a caller of the Python API) reach the workers too.
+    `main_pid`, the run's main process: the worker dies with it (lifeline.py)."""
+    from .lifeline import bind_worker
+    bind_worker(main_pid)
     if environment is not None:
         os.environ.clear()
         os.environ.update(environment)
@@ -76,7 +79,9 @@ def make_outputs(path: str, name: str, outdir: str, options, make_result, *, sta
         outcome.update(
             status="done", sha256=plan.source.sha256, pages=plan.source.pages, targets=targets,
             breakdown=breakdown, mean_confidence=plan.quality.mean_confidence,
-            low_confidence=len(plan.quality.low_confidence), timings=result.timings, notes=result.notes,
+            low_confidence=len(plan.quality.low_confidence), timings=result.timings,
+            # what the report should say: formats skipped, and what a reviewer must check
+            notes=result.notes + plan.quality.warnings, warnings=plan.quality.warnings,
             outputs={fmt: Path(p).relative_to(outdir).as_posix() for fmt, p in written.items()},
             metadata=metadata_row(plan, path))
     except Exception as e:   # noqa: BLE001 (a bug on one input must not stop the batch)
@@ -90,7 +95,9 @@ def failure(path: str, e: Exception) -> dict:
     """The outcome fields of a failed input: a SohoaError as the user should see it, anything
     else as the bug it is."""
     if isinstance(e, SohoaError):
-        return dict(status="failed", error=e.render() if e.path else f"{path}: {e.render()}", error_code=e.code,
+        # the error names the input, and also the output when it is about one
+        named = e.path is not None and Path(e.path) == Path(path)
+        return dict(status="failed", error=e.render() if named else f"{path}: {e.render()}", error_code=e.code,
                     exit_code=int(e.exit_code), error_class=f"{type(e).__module__}:{type(e).__qualname__}",
                     message=e.message, error_path=e.path, hint=e.hint, traceback=traceback.format_exc())
     return dict(status="failed", error_code="E000", exit_code=int(ExitCode.INTERNAL),

@@ -96,11 +96,14 @@ def to_json(diff: dict) -> str:
 
 
 def to_csv(diff: dict) -> str:
+    """One row per change; text cells guarded against formula injection (export.csvsafe)."""
+    from .csvsafe import guard_cell
+
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n", extrasaction="ignore")
     w.writeheader()
     for c in diff["changes"]:
-        w.writerow({k: "" if c.get(k) is None else c[k] for k in CSV_COLUMNS})
+        w.writerow({k: guard_cell(c.get(k)) for k in CSV_COLUMNS})
     return buf.getvalue()
 
 

@@ -42,6 +42,17 @@ def write_docx(plan: Plan, restored: RestoredText, dest: str | Path, *, review: 
     return Path(dest)
 
 
+# Word's core properties (title, subject, author) hold at most 255 characters; python-docx
+# refuses more. They are metadata: a title that ran on into the first paragraph is cut, never
+# a reason to fail the document.
+CORE_PROPERTY_MAX = 255
+
+
+def core_property(text: str | None) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= CORE_PROPERTY_MAX else text[:CORE_PROPERTY_MAX - 1].rstrip() + "…"
+
+
 # --------------------------------------------------------------------------- review marks
 
 def flagged_tokens(plan: Plan, restored: RestoredText) -> dict[int, RestoredToken]:
@@ -197,9 +208,9 @@ class _DocxWriter:
 
     def _properties(self) -> None:
         props = self.doc.core_properties
-        props.title = self.plan.title or ""
-        props.subject = self.plan.header.doc_type or ""
-        props.author = self.plan.header.issuer or ""
+        props.title = core_property(self.plan.title)
+        props.subject = core_property(self.plan.header.doc_type)
+        props.author = core_property(self.plan.header.issuer)
         props.language = "vi-VN"
         props.comments = "sohoa"
 

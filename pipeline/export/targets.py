@@ -10,8 +10,9 @@ The last three came later and stand last, so that scripts reading the columns by
 - csv:   UTF-8, `,` separators, `.` as the decimal mark (what scripts and databases expect);
 - csv --excel: what Excel in a Vietnamese locale opens by double-click: a UTF-8 byte order mark
          (else the diacritics come out garbled), `;` separators (the list separator when `,` is
-         the decimal mark), `,` as the decimal mark, CRLF line ends, and text that Excel would
-         take for a formula (starting with = + - @) guarded with a leading apostrophe;
+         the decimal mark), `,` as the decimal mark, CRLF line ends;
+- in both CSVs, text that a spreadsheet would take for a formula (starting with = + - @, TAB or
+         CR) is guarded with a leading apostrophe (export.csvsafe);
 - jsonl: one JSON object per line, numbers as JSON numbers.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ import io
 import json
 
 from ..model import Plan, Target
+from .csvsafe import guard_cell
 
 TARGET_COLUMNS = ["document", "year", "locality", "number", "indicator", "value", "value_max", "unit",
                   "qualifier", "parent", "line", "previous", "source", "places"]
@@ -55,23 +57,10 @@ def to_jsonl(rows: list[dict]) -> str:
     return "".join(json.dumps({k: r.get(k) for k in TARGET_COLUMNS}, ensure_ascii=False) + "\n" for r in rows)
 
 
-def _excel_cell(key: str, v) -> str:
-    if v is None:
-        return ""
+def _excel_cell(key: str, v):
     if key in ("value", "value_max", "previous") and isinstance(v, (int, float)):
         return repr(v).replace(".", ",") if isinstance(v, float) else str(v)
-    text = str(v)
-    if text[:1] in ("=", "+", "@") or (text[:1] == "-" and not _is_number(text)):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
+    return guard_cell(v)
 
 
 def to_csv(rows: list[dict], *, excel: bool = False) -> str:
@@ -85,7 +74,7 @@ def to_csv(rows: list[dict], *, excel: bool = False) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(TARGET_COLUMNS)
     for r in rows:
-        w.writerow(["" if r.get(k) is None else r[k] for k in TARGET_COLUMNS])
+        w.writerow([guard_cell(r.get(k)) for k in TARGET_COLUMNS])
     return buf.getvalue()
 
 

@@ -8,9 +8,12 @@ through LibreOffice) give text with their automatic numbering, styles and tables
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from pathlib import Path
 
-from ..errors import EmptyInputError, MissingInputError, UnsupportedFormatError
+from ..errors import (EmptyInputError, ImageTooLargeError, MissingInputError, NotRegularFileError,
+                      TextTooLargeError, UnsupportedFormatError)
 from ..model import Document
 
 TEXT_EXTENSIONS = {".txt"}
@@ -19,6 +22,15 @@ PDF_EXTENSIONS = {".pdf"}
 WORD_EXTENSIONS = {".docx", ".doc", ".odt", ".rtf"}
 CONVERTED = {".doc", ".odt", ".rtf"}          # converted to .docx by LibreOffice first
 SUPPORTED = TEXT_EXTENSIONS | IMAGE_EXTENSIONS | PDF_EXTENSIONS | WORD_EXTENSIONS
+
+# The largest file read, of any kind (a 300-page scanned PDF is ~150 MB), checked before reading.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+# The largest text file: ~1,000,000 characters (pipeline.ingest.text.MAX_TEXT_CHARS) take at most
+# 4 MB in UTF-8 or UTF-16; a larger file is refused before it is read.
+MAX_TEXT_FILE_BYTES = 4 * 1024 * 1024
+
+_SPECIAL = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+            (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 
 
 def kind_of(path: Path) -> str | None:
@@ -34,19 +46,50 @@ def kind_of(path: Path) -> str | None:
     return None
 
 
+def not_a_regular_file(path: Path) -> NotRegularFileError | None:
+    """The error for a named pipe, device or socket (links followed: `ln -s /dev/zero x.txt`);
+    None for a regular file, a folder, or a path that cannot be looked at (read_bytes says why)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    what = next((name for test, name in _SPECIAL if test(mode)), "a special file")
+    return NotRegularFileError(f"is {what}, not a regular file: not read (it could block or never end)",
+                               path=path, hint="copy the document into an ordinary file and give that")
+
+
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, with the usual failures turned into typed errors."""
+    """The file's bytes, with the usual failures turned into typed errors. Only a regular file is
+    read (opened without blocking, then checked, so that a pipe cannot hang the run), and only up
+    to the size limit of its kind."""
     if not path.exists():
         raise MissingInputError("no such file", path=path, hint="check the path and its spelling")
     if path.is_dir():
         raise UnsupportedFormatError("is a folder", path=path, hint="pass the folder itself to `sohoa process`")
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except PermissionError:
         raise MissingInputError("cannot be read: permission denied", path=path,
                                 hint="give the user running sohoa read access") from None
     except OSError as e:
         raise MissingInputError(f"cannot be read: {e.strerror}", path=path) from None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise not_a_regular_file(path) or NotRegularFileError("is not a regular file", path=path)
+        text = kind_of(path) == "text"
+        limit = MAX_TEXT_FILE_BYTES if text else MAX_FILE_BYTES
+        try:
+            data = f.read(limit + 1)
+        except OSError as e:
+            raise MissingInputError(f"cannot be read: {e.strerror}", path=path) from None
+    if len(data) > limit:
+        if text:
+            raise TextTooLargeError(f"is over {limit // 1024 // 1024} MB, longer than any plan", path=path,
+                                    hint="split it into documents")
+        raise ImageTooLargeError(f"is over {limit // 1024 // 1024} MB", path=path,
+                                 hint="split it into documents, or scan at 300 dpi")
     if not data.strip():
         raise EmptyInputError("the file is empty", path=path, hint="re-export or re-scan it")
     return data
@@ -88,6 +131,8 @@ def load_document(path: str | Path, *, max_pixels: int | None = None, text_layer
             pages = word_pages(convert_to_docx(data, path), path)
         else:
             pages = word_pages(data, path)
+    from .text import check_length
+    check_length(sum(len(p.text or "") for p in pages), path)     # whatever the kind (Word files too)
     return Document(path=path, kind=kind, sha256=sha, pages=pages, page_count=count)
 
 

@@ -7,15 +7,22 @@ resampling a 200 dpi scan to 300 dpi adds nothing for Tesseract but time. Large-
 are rendered at a lower resolution to stay within the page pixel limit. Pages are rendered
 in colour and turned gray by the brightest channel, as images are (pipeline.ingest.image),
 so that red stamps and blue signatures fade.
+
+Nothing is rendered before the whole document has been measured: the pixels of every page to
+render are added up first (from the page sizes, which cost nothing), so that a 50 KB file of
+thousands of blank pages is refused at once instead of after gigabytes of rendering; the text
+layers are added up likewise against the text limit. Characters XML cannot hold are removed
+from text layers, as from text files (pipeline.ingest.text.clean_text).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import CorruptPdfError, EncryptedPdfError, ImageTooLargeError, NotAPdfError
+from ..errors import CorruptPdfError, EmptyInputError, EncryptedPdfError, ImageTooLargeError, NotAPdfError
 from ..model import Box, LayerWord, Page
 from .image import MAX_DOCUMENT_PIXELS, MAX_PAGE_PIXELS, TOO_LARGE_HINT, colour_to_gray
+from .text import check_length, clean_text
 
 DEFAULT_DPI = 300
 MIN_DPI, MAX_DPI = 150, 400
@@ -38,19 +45,14 @@ def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None, text_la
     if not data.lstrip()[:5] == b"%PDF-":
         raise NotAPdfError("is not a PDF file (no %PDF- header)", path=path,
                            hint="check the file; rename it if it is an image or a text")
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as e:
-        msg = str(e).lower()
-        if "password" in msg or "security" in msg:
-            raise EncryptedPdfError("is encrypted (password protected)", path=path,
-                                    hint="remove the password, e.g. `qpdf --decrypt in.pdf out.pdf`") from None
-        raise CorruptPdfError(f"is a damaged PDF ({e})", path=path,
-                              hint="re-export it, or repair it with `qpdf in.pdf out.pdf`") from None
+    pdf = open_pdf(data, path)
     limit = max_pixels or MAX_PAGE_PIXELS
     pages: list[Page] = []
-    total = 0
     try:
+        # First every page is measured: its text layer, what is to be read, and for a page to
+        # render, the resolution and the pixels it will take. Then the pages are rendered.
+        measured: list[tuple] = []
+        total_pixels = total_chars = 0
         first, last = page_range or (1, len(pdf))
         for i in range(first - 1, min(last, len(pdf))):
             page = pdf[i]
@@ -58,11 +60,13 @@ def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None, text_la
             scan = scan_image(page, pdfium)
             dpi = scan.dpi if scan else DEFAULT_DPI
             text, layer = text_layer_of(page, dpi)
+            if text is not None:
+                total_chars += len(text)
+                check_length(total_chars, path, "its text layer")
             verdict = judge(text) if text is not None else None
             read, why = choose(verdict, text_layer, scanned=scan is not None and scan.coverage >= SCAN_COVERAGE)
             if read == "layer":
-                pages.append(Page(number=i + 1, text=text, layer=layer, dpi=dpi, why=why,
-                                  width=round(w_pt * dpi / 72), height=round(h_pt * dpi / 72)))
+                measured.append((i, read, why, text, layer, verdict, dpi, w_pt, h_pt))
                 continue
             # A large-format page (A2, A0) is rendered at a lower resolution to stay within the
             # page limit; one that would need less than MIN_DPI is not a document page.
@@ -74,15 +78,21 @@ def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None, text_la
                 raise ImageTooLargeError(f"page {i + 1} is too large to be a document page "
                                          f"({w_pt / 72 * 2.54:.0f} x {h_pt / 72 * 2.54:.0f} cm)", path=path,
                                          hint="split it into document-sized pages")
-            scale = dpi / 72
-            pixels = w_pt * scale * h_pt * scale
-            total += pixels
-            if total > MAX_DOCUMENT_PIXELS:
-                raise ImageTooLargeError(f"has too many pages to read at once (stopped at page {i + 1})",
-                                         path=path, hint="split the PDF, e.g. `qpdf --split-pages`")
+            total_pixels += (w_pt * dpi / 72) * (h_pt * dpi / 72)
+            if total_pixels > MAX_DOCUMENT_PIXELS:
+                raise ImageTooLargeError(
+                    f"has too many pages to read at once: its {len(pdf)} pages would exceed "
+                    f"{MAX_DOCUMENT_PIXELS // 1_000_000:,} Mpx (page {i + 1} already does)",
+                    path=path, hint="split the PDF, e.g. `qpdf --split-pages`")
+            measured.append((i, read, why, text, layer, verdict, dpi, w_pt, h_pt))
+        for i, read, why, text, layer, verdict, dpi, w_pt, h_pt in measured:
+            if read == "layer":
+                pages.append(Page(number=i + 1, text=text, layer=layer, dpi=dpi, why=why,
+                                  width=round(w_pt * dpi / 72), height=round(h_pt * dpi / 72)))
+                continue
             # a legacy layer stays beside the image: a second reading of the same words
             second = layer if verdict is not None and verdict.kind == "legacy" else None
-            image = render_gray(page, scale)
+            image = render_gray(pdf[i], dpi / 72)
             pages.append(Page(number=i + 1, image=image, dpi=dpi, why=why, layer=second,
                               text=text if second is not None else None,
                               width=image.shape[1], height=image.shape[0]))
@@ -92,8 +102,40 @@ def pdf_pages(data: bytes, path: Path, *, max_pixels: int | None = None, text_la
     finally:
         pdf.close()
     if not pages and page_range is None:
-        raise CorruptPdfError("has no pages", path=path)
+        raise EmptyInputError("has no pages", path=path, hint="re-export it from the program that made it")
     return pages
+
+
+def open_pdf(data: bytes, path: Path):
+    """The pypdfium2 document, or the error that says why it cannot be opened.
+
+    pypdfium2 treats a PDF of no pages as a failure to load, and reports PDFium's last error,
+    which is then that of an earlier file ("damaged (PDFium: Success)", or another file's
+    error in a batch). So when it fails, the file is opened again with PDFium's own call: it
+    tells a document of no pages from one that will not open, and its error is this file's."""
+    import pypdfium2 as pdfium
+    import pypdfium2.internal as pdfium_i
+    import pypdfium2.raw as raw
+
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        pass
+    handle = raw.FPDF_LoadMemDocument64(data, len(data), None)
+    if handle:
+        count = raw.FPDF_GetPageCount(handle)
+        raw.FPDF_CloseDocument(handle)
+        if count < 1:
+            raise EmptyInputError("has no pages", path=path, hint="re-export it from the program that made it")
+        raise CorruptPdfError("could not be opened", path=path,
+                              hint="re-export it, or repair it with `qpdf in.pdf out.pdf`")
+    code = raw.FPDF_GetLastError()
+    if code in (raw.FPDF_ERR_PASSWORD, raw.FPDF_ERR_SECURITY):
+        raise EncryptedPdfError("is encrypted (password protected)", path=path,
+                                hint="remove the password, e.g. `qpdf --decrypt in.pdf out.pdf`")
+    reason = pdfium_i.ErrorToStr.get(code, f"error {code}")
+    raise CorruptPdfError(f"is a damaged PDF (PDFium: {reason})", path=path,
+                          hint="re-export it, or repair it with `qpdf in.pdf out.pdf`")
 
 
 def pdf_page_count(data: bytes) -> int:
@@ -179,7 +221,7 @@ def text_layer_of(page, dpi: float) -> tuple[str | None, list[LayerWord] | None]
 
         def flush():
             if current:
-                word = unicodedata.normalize("NFC", "".join(c for c, _ in current))
+                word = unicodedata.normalize("NFC", clean_text("".join(c for c, _ in current)))
                 boxes = [b for _, b in current if b[2] > b[0] or b[3] > b[1]] or [current[0][1]]
                 x0 = min(b[0] for b in boxes); x1 = max(b[2] for b in boxes)
                 y0 = min(b[1] for b in boxes); y1 = max(b[3] for b in boxes)
@@ -198,7 +240,7 @@ def text_layer_of(page, dpi: float) -> tuple[str | None, list[LayerWord] | None]
         flush()
     finally:
         textpage.close()
-    return unicodedata.normalize("NFC", text), words
+    return unicodedata.normalize("NFC", clean_text(text)), [w for w in words if w.text]
 
 
 def layer_transform(page, dpi: float):

@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from pathlib import Path
 
-from ..errors import BinaryTextError
+from ..errors import BinaryTextError, TextTooLargeError
 from ..model import Page
+
+# The longest text read: about 300 pages of a plan. Restoration costs ~250 bytes of memory per
+# character of one unbroken line (README "Bad input"), so this keeps a worker within a few hundred MB.
+MAX_TEXT_CHARS = 1_000_000
 
 # Control characters other than tab, newline, carriage return and form feed: a text file has
 # almost none of them, a binary file renamed .txt has many.
@@ -37,7 +42,24 @@ def decode_text(data: bytes, path: Path) -> str:
         raise BinaryTextError("holds binary data, not text", path=path,
                               hint="pass the original image or PDF, or the text exported as UTF-8")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    return unicodedata.normalize("NFC", text)
+    check_length(len(text), path)
+    return unicodedata.normalize("NFC", clean_text(text))
+
+
+# What XML 1.0 cannot hold, and so no DOCX or other XML output could: C0 controls but tab and
+# line ends, lone surrogates, U+FFFE and U+FFFF. Removed where text enters (text files, PDF text
+# layers); a vertical tab, Word's manual line break in exported text, becomes a line break.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    return _XML_ILLEGAL.sub("", text.replace("\x0b", "\n"))
+
+
+def check_length(chars: int, path: Path, what: str = "the text") -> None:
+    if chars > MAX_TEXT_CHARS:
+        raise TextTooLargeError(f"{what} is {chars:,} characters long, over the limit of "
+                                f"{MAX_TEXT_CHARS:,} (about 300 pages)", path=path, hint="split it into documents")
 
 
 def _looks_utf16(data: bytes) -> bool:

@@ -8,7 +8,10 @@ each paragraph). The best path maximises
            + pair_bonus * [w_t-1 w_t is a dictionary word]
 
 exactly (states are candidate pairs). Paragraph frames make the problem separate exactly at
-paragraph boundaries, so long documents are decoded in chunks of whole paragraphs.
+paragraph boundaries, so long documents are decoded in chunks of whole paragraphs. A paragraph
+longer than MAX_CHUNK_SLOTS (a text without blank lines, or one line of megabytes) is cut there
+and the next piece framed anew: the search is then exact within each piece only, but its time and
+memory stay proportional to the text instead of to the square of a paragraph's pieces.
 
 For speed, candidates are padded to the chunk's widest slot and every LM score of the chunk is
 computed in a few vectorised calls (lm.py); only the Viterbi recursion itself steps through the
@@ -24,6 +27,9 @@ import numpy as np
 
 NEG = -1e9
 CHUNK_SLOTS = 2000
+# The longest chunk decoded at once, paragraph or not: ~250 MB of lattice at the widest slots
+# (N x K^3 float64 with K = KEEP_PER_SLOT); 2,000 slots is ~60 lines of a plan.
+MAX_CHUNK_SLOTS = 4 * CHUNK_SLOTS
 # Candidates kept per slot for the exact trigram search, chosen by a bigram look at both
 # neighbours; the channel proposes up to about twice as many.
 KEEP_PER_SLOT = 8
@@ -49,20 +55,36 @@ def decode(lm, slots_ids: list[np.ndarray], slots_ch: list[np.ndarray], w: Weigh
     n = len(slots_ids)
     while start < n:
         end = _chunk_end(lm, slots_ids, start, n)
-        c, p = _decode_chunk(lm, slots_ids[start:end], slots_ch[start:end], w, alternatives)
+        ids, ch = slots_ids[start:end], slots_ch[start:end]
+        framed = _is(lm.bos, ids[0])
+        if not framed:            # the rest of a paragraph cut at MAX_CHUNK_SLOTS: frame it anew
+            bos = np.array([lm.bos])
+            ids, ch = [bos, bos, *ids], [np.zeros(1), np.zeros(1), *ch]
+        runners: list | None = [] if alternatives is not None else None
+        c, p = _decode_chunk(lm, ids, ch, w, runners)
+        if not framed:
+            c, p = c[2:], p[2:]
+            runners = runners[2:] if runners is not None else None
+        if alternatives is not None:
+            alternatives.extend(runners)
         choice.extend(c)
         conf.extend(p)
         start = end
     return choice, conf
 
 
+def _is(token_id: int, slot: np.ndarray) -> bool:
+    return len(slot) == 1 and slot[0] == token_id
+
+
 def _chunk_end(lm, slots_ids, start, n):
-    """The end of a chunk of about CHUNK_SLOTS slots that closes a paragraph."""
+    """The end of a chunk of about CHUNK_SLOTS slots that closes a paragraph, or of
+    MAX_CHUNK_SLOTS slots when no paragraph closes before."""
     end = min(start + CHUNK_SLOTS, n)
     if end == n:
         return n
-    k = end
-    while k < n and not (len(slots_ids[k - 1]) == 1 and slots_ids[k - 1][0] == lm.eos):
+    k, limit = end, min(start + MAX_CHUNK_SLOTS, n)
+    while k < limit and not _is(lm.eos, slots_ids[k - 1]):
         k += 1
     return k
 

@@ -1,6 +1,7 @@
 """The restoration engine: a noisy-channel decoder over the whole document.
 
-1. Detect the input's condition from its letters: legacy OCR (an English model wrote next to no
+1. Detect the input's condition from its letters: a document that is not Vietnamese at all
+   (language.py) is left as it is; legacy OCR (an English model wrote next to no
    Vietnamese letters outside Latin-1) uses the `eng` channel; Vietnamese OCR and clean text use
    the `vie` channel, in which a word is almost always what it seems.
 2. Turn the document into slots, paragraph by paragraph (lines between blank lines: context
@@ -22,6 +23,7 @@ from ..model import RawLine, RawText, RestoredLine, RestoredText, RestoredToken
 from ..resources import dictionaries_dir
 from .channel import Channel, SyllableIndex
 from .decoder import Weights, decode
+from .language import NOT_VIETNAMESE, is_vietnamese_document
 from .lm import LanguageModel
 from .tokens import CODE, ETH_TO_D, NUM, core_class, punct_tokens, split_line
 from .vietnamese import is_valid_syllable, place_tone, strip_marks
@@ -86,6 +88,8 @@ def detect_condition(raw: RawText) -> str:
     words = [p.core for line in raw.lines for p in split_line(line.text) if p.core.isalpha()]
     if not words:
         return "clean"
+    if not is_vietnamese_document(words):
+        return NOT_VIETNAMESE
     share = sum(1 for w in words if VIETNAMESE_ONLY & set(w.lower())) / len(words)
     if share < LEGACY_MAX_SHARE:
         return "legacy"
@@ -181,6 +185,10 @@ class Engine:
     def restore(self, raw: RawText, corrections=None) -> RestoredText:
         """Restore `raw`; `corrections` (corrections.Corrections, reviewers' words) are preferred."""
         condition = detect_condition(raw)
+        if condition == NOT_VIETNAMESE:     # left as it is: restoring would make Vietnamese up
+            return RestoredText(lines=[self._line(li, line, line.text, split_line(line.text), {})
+                                       for li, line in enumerate(raw.lines)], condition=condition,
+                                pages=list(raw.pages))
         kind = "eng" if condition == "legacy" else "vie"
         settings = SETTINGS[kind]
         lines = raw.lines

@@ -9,6 +9,7 @@ listed again.
 from __future__ import annotations
 
 from ..model import LowConfidenceWord, Quality, RestoredText
+from .language import NOT_VIETNAMESE
 
 
 def quality_of(restored: RestoredText, checked: set[tuple[int, int]] | None = None) -> Quality:
@@ -27,4 +28,11 @@ def quality_of(restored: RestoredText, checked: set[tuple[int, int]] | None = No
             low.append(LowConfidenceWord(line=word.line + 1, text=tok.text, original=tok.original,
                                          confidence=round(tok.confidence, 3)))
     return Quality(tokens=tokens, changed=changed, low_confidence=low,
-                   mean_confidence=round(total_conf / tokens, 4) if tokens else None)
+                   mean_confidence=round(total_conf / tokens, 4) if tokens else None,
+                   condition=restored.condition, warnings=warnings_of(restored))
+
+
+def warnings_of(restored: RestoredText) -> list[str]:
+    if restored.condition == NOT_VIETNAMESE:
+        return ["not Vietnamese: the text was left as it is (most of its words are no Vietnamese syllable)"]
+    return []
