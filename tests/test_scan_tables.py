@@ -53,6 +53,12 @@ def test_no_table_on_a_page_of_text_nor_in_a_frame():
     framed[40:-40, 40:44] = 0
     framed[40:-40, -44:-40] = 0
     assert find_grids(framed) == []
+    lined = np.full((1200, 1800), 255, dtype=np.uint8)   # ruled paper: rows thinner than a line of text
+    for y in range(100, 1100, 25):
+        lined[y:y + 3, 100:1700] = 0
+    lined[100:1100, 100:103] = 0
+    lined[100:1100, 1697:1700] = 0
+    assert find_grids(lined) == []
 
 
 def test_column_rules_survive_the_streak_eraser():
@@ -89,6 +95,15 @@ def test_a_scanned_table_is_read_cell_by_cell_and_gives_assignments():
         (1, "Sở Tư pháp", "2026-12", ["Các sở, ban, ngành"]),
         (2, "Sở Nội vụ", "2026-09", ["Văn phòng UBND tỉnh"]),
         (3, "Sở Nội vụ", "2026-12", ["Sở Tài chính"])]
+
+
+def test_restoration_keeps_the_bars_of_a_table_row():
+    """Legacy OCR writes "|" for l and I, and restoration may read it as a word; the bars
+    between the cells of a row are the row's."""
+    from pipeline import restore
+    row = "1 | Ra soat van ban quy pham | So Tu phap | Quy IV/2026"
+    assert restore(row).text.count(" | ") == 3
+    assert restore("l | Ra soat van ban | So Tu phap | Quy IV/2026").text.count(" | ") == 3
 
 
 @pytest.mark.slow

@@ -292,8 +292,9 @@ class _DocxWriter:
             text = head + text[marker.end:]
             spans = [Span(s.start + shift, s.end + shift, s.token, s.line) for s in spans if s.start >= marker.end]
         heading = par.heading
-        if marker is None and section is not None and section[0].title and not section[0].number_inferred \
-                and section[0].number is None or marker is None and section is not None and section[0].number_inferred:
+        unnumbered = marker is None and section is not None and bool(section[0].title) \
+            and (section[0].number is None or section[0].number_inferred)
+        if unnumbered:
             style = f"Heading {min(section[1], 3)}"    # a heading without a number (Word's numbering lost)
         elif heading and marker is None:
             style = "Heading Unnumbered"      # `PHỤ LỤC`; not an outline level of its own

@@ -49,6 +49,7 @@ def open_docx(data: bytes, path: Path):
     """The python-docx Document, or a typed error naming the file."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
 
     if data[:4] == b"\xd0\xcf\x11\xe0":        # an OLE file: a .doc, or a password-protected .docx
         raise CorruptDocumentError(
@@ -59,11 +60,9 @@ def open_docx(data: bytes, path: Path):
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise CorruptDocumentError(f"is not a readable Word .docx file ({type(exc).__name__})", path=path,
                                    hint="open it in Word or LibreOffice and save it again as .docx") from None
-    except Exception as exc:  # lxml syntax errors in a damaged part
-        if type(exc).__name__ in ("XMLSyntaxError",):
-            raise CorruptDocumentError("is a damaged .docx (its XML cannot be read)", path=path,
-                                       hint="open it in Word or LibreOffice and save it again as .docx") from None
-        raise
+    except XMLSyntaxError:
+        raise CorruptDocumentError("is a damaged .docx (its XML cannot be read)", path=path,
+                                   hint="open it in Word or LibreOffice and save it again as .docx") from None
 
 
 # --------------------------------------------------------------------------- numbering

@@ -308,7 +308,8 @@ def build_blocks(lines: list[Line], start: int = 0, end: int | None = None) -> l
     gap = True
     last_roman = 0
     digit_romans = has_real_romans(lines[start:end])
-    for line in lines[start:end]:
+    for at_line in range(start, end):
+        line = lines[at_line]
         if line.skip:
             continue
         if line.in_table:
@@ -327,7 +328,7 @@ def build_blocks(lines: list[Line], start: int = 0, end: int | None = None) -> l
                 and not cur.heading and not gap and not is_upper_text(text[found[1]:][:40]):
             found = None                # "I" starting a wrapped line, not a heading
         if not found and after_break and len(text) < 0.6 * width:
-            level = unnumbered_heading(line, _next_content(lines, line, end))
+            level = unnumbered_heading(line, _next_content(lines, at_line, end))
             if level:
                 # A heading without a number (Word's automatic numbering lost, or none written):
                 # it opens a part of the outline like a numbered one.
@@ -369,9 +370,8 @@ def build_blocks(lines: list[Line], start: int = 0, end: int | None = None) -> l
 _SENTENCE_END = (".", ";", ",", ":", "!", "?", "…", "./.")
 
 
-def _next_content(lines: list[Line], line: Line, end: int) -> Line | None:
-    """The next line with text after `line` (within the part being read)."""
-    i = lines.index(line) if len(lines) < 400 else next(k for k, l in enumerate(lines) if l is line)
+def _next_content(lines: list[Line], i: int, end: int) -> Line | None:
+    """The next line with text after lines[i] (within the part being read)."""
     for nxt in lines[i + 1:end]:
         if not nxt.blank and not nxt.skip:
             return nxt
@@ -401,11 +401,11 @@ def unnumbered_heading(line: Line, nxt: Line | None) -> int:
     if not following or (following[:1].islower() or following[:1] in ",;.)") \
             and not read_marker(following, after_break=True):
         return 0                      # the line goes on: a wrapped sentence
-    if style is not None and (style.outline or style.bold) or style is None:
-        from .outline import section_kinds
-        kinds = section_kinds(text)
-        return 2 if kinds & {"targets", "tasks", "purpose", "requirement"} and len(words) <= 4 else 1
-    return 0
+    if style is not None and not (style.outline or style.bold):
+        return 0                      # a Word file says how its headings look: plain text is none
+    from .outline import section_kinds
+    kinds = section_kinds(text)
+    return 2 if kinds & {"targets", "tasks", "purpose", "requirement"} and len(words) <= 4 else 1
 
 
 def _plain_block(text: str, no: int) -> Block:

@@ -7,8 +7,10 @@ line per row, see model.py):
 - with a Table from its source (a Word file, a scan): the Table is used, its cells refreshed
   from the restored row where restoration changed them;
 - as rows only (text taken from a Word file, `a | b | c`): a run of at least two lines that
-  split into the same number of cells, or one line of three cells or more, is a table (a line
-  with one stray `|` in old OCR is not).
+  split into the same number of cells (cut where that number changes for good: two tables one
+  after the other), one line of three cells or more, or one line of two that is a header block
+  (the national motto in its second cell) or a closing block ("Nơi nhận" in its first), is a
+  table; a line with one stray `|` in old OCR is not.
 
 Columns are named by the words of their header cells (dictionaries/table_columns.tsv): task,
 product, deadline, lead, partners, indicator, unit, plan, actual ... The header is the rows
