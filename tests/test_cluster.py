@@ -28,6 +28,7 @@ from pipeline.cli import main
 from pipeline.errors import ExitCode, UsageError
 from pipeline.export.json_plan import validation_errors
 from tests.conftest import LEGACY_SAMPLE, ROOT, build_pdf, corrupt_png
+from tests.test_batch import manifest_rows
 
 LEGACY = LEGACY_SAMPLE.read_bytes()
 SOHOA = [sys.executable, "-m", "pipeline.cli"]
@@ -87,14 +88,6 @@ def texts(src: Path, n: int, body: bytes = LEGACY) -> list[Path]:
         p.write_bytes(body + f"\nBản số {i}\n".encode())
         files.append(p)
     return files
-
-
-def manifest_rows(outdir: Path) -> dict[str, dict]:
-    db = sqlite3.connect(outdir / MANIFEST_NAME)
-    db.row_factory = sqlite3.Row
-    rows = {r["key"]: dict(r) for r in db.execute("SELECT * FROM inputs")}
-    db.close()
-    return rows
 
 
 def done_count(outdir: Path) -> int:
