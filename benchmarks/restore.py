@@ -9,7 +9,10 @@ Accuracy (syllable accuracy by vnscore.py, tone placement ignored):
   of the language model and whose pages are kept out of the channel tables (see
   dictionaries/build/pairs.py): their Tesseract `eng` (legacy) and `vie` readings restored, and
   their source text restored as clean text (should come out unchanged);
-- generated held-out pages (see dictionaries/build/pairs.is_heldout), when present;
+- generated held-out pages (see dictionaries/build/pairs.is_heldout), when present; of the
+  multi-engine pages (make_ocr_pairs.py --variant 3: 100-300 dpi, JPEG/bitonal, text from
+  held-out documents) one row per engine: each engine the legacy channel learns from, and
+  `ocrad`, which no table was ever learned from (an engine restoration never saw);
 - genre plans: the commune plans written for the parser tests (tests/data/plans, not in any
   training data), rendered as office scans and read with Tesseract `eng` and `vie`.
 Speed: syllables per second restoring the held-out legacy pages repeated to a long input (one
@@ -90,12 +93,14 @@ def score_pages(pages, kind: str, limit: int | None):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages", type=int, default=None, help="at most this many held-out pages per set")
-    ap.add_argument("--generated", type=Path, default=Path("/work/cache/pairs"),
-                    help="folder of make_ocr_pairs.py pages (held-out ones are scored too)")
+    ap.add_argument("--generated", type=Path, default=None,
+                    help="folder of make_ocr_pairs.py pages (held-out ones are scored too; "
+                         "default $SOHOA_CACHE/pairs)")
     ap.add_argument("--no-speed", action="store_true")
     ap.add_argument("--confusions", action="store_true", help="print the commonest remaining errors")
     a = ap.parse_args()
     import pairs
+    a.generated = a.generated or pairs.default_generated()
 
     t = time.perf_counter()
     restore("khởi động")
@@ -119,6 +124,14 @@ def main():
                 rows.append((f"held-out generated pages ({label})", r0, r1))
             r0, r1 = score_tsv_pages(gen, a.pages)
             rows.append(("held-out generated pages (vie + word conf.)", r0, r1))
+        from make_ocr_pairs import ENGINES, UNSEEN_ENGINES
+        for engine in ENGINES:
+            multi = [(d, pid) for d, pid in pairs.page_ids([a.generated], heldout=True, engines=(engine,))
+                     if pid.startswith("m")]
+            if multi:
+                r0, r1 = score_pages(multi, engine, a.pages)
+                unseen = ", unseen" if engine in UNSEEN_ENGINES else ""
+                rows.append((f"held-out multi-engine pages ({engine}{unseen})", r0, r1))
     plans = sorted(p for p in (ROOT / "tests" / "data" / "plans").glob("*.txt")
                    if p.name.count(".") == 1)
     for kind, label in (("eng", "legacy"), ("vie", "vie")):

@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
 """Learn the OCR channel from page triples and write its tables to dictionaries/.
 
-    python dictionaries/build/build_channel.py [--pairs DIR ...]
+    python dictionaries/build/build_channel.py [--pairs DIR ...] [--kinds eng] [--base DIR]
 
 Input: ../shared/data/ocr-pairs (300 pages) and the pages made by make_ocr_pairs.py
-(default /work/cache/pairs; rebuild them with `make_ocr_pairs.py --pages 2400 OUT`), minus the
-held-out pages (pairs.is_heldout). Never the samples.
+(default $SOHOA_CACHE/pairs), minus the held-out pages (pairs.is_heldout). Never the samples.
+--base DIR adds the observed counts of an earlier build (its confusions-<kind>.tsv and
+initials-<kind>.tsv, which are the complete pair counts of its pages) to those of the pages
+given, so that a build can extend one whose pages are no longer on disk; do not pass the pages
+of that earlier build again, or they count twice. --kinds eng rebuilds the legacy tables only
+and keeps the `vie` ones (and their part of candidates.npz) as they are.
 
-For each OCR condition (`eng`: the legacy mangling of an English model; `vie`: Tesseract's
-Vietnamese model) it writes:
+For each OCR condition (`eng`: the legacy mangling, learned from Tesseract `eng`, the other
+Latin-script Tesseract models and gocr: pairs.READINGS; `vie`: Tesseract's Vietnamese model) it
+writes:
   channel-<kind>.tsv     letter emission counts (source letter, emitted string, count), learned
                          by hard EM: align every (syllable, OCR token) pair with the current
                          model, recount, three rounds (charmodel.py scores with them);
@@ -33,13 +38,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import pairs  # noqa: E402
 
-from pipeline.restore.channel import blend_logp, rendering_hash, write_counts  # noqa: E402
+from pipeline.restore.channel import blend_logp, read_counts, rendering_hash, write_counts  # noqa: E402
 from pipeline.restore.charmodel import END, GENERIC_SHARE, START, CharModel  # noqa: E402
 from pipeline.restore.lm import LanguageModel  # noqa: E402
 from pipeline.restore.engine import load_acronyms  # noqa: E402
 from pipeline.restore.vietnamese import is_valid_syllable  # noqa: E402
 
 KINDS = ("eng", "vie")
+READ_BY = {"eng": "legacy OCR (Tesseract " + ", ".join(e for e in pairs.LEGACY_ENGINES if e != "gocr") + "; gocr)",
+           "vie": "Tesseract `vie`"}
 # Beam search over emissions: renderings less likely than this are left to the run-time fallback.
 MIN_LOGP = {"eng": -11.0, "vie": -11.0}
 MAX_RENDERINGS = {"eng": 120, "vie": 40}
@@ -102,26 +109,46 @@ def write_confidence_table(path: Path, items) -> None:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--pairs", type=Path, nargs="*", default=[pairs.SHARED_PAIRS, pairs.DEFAULT_GENERATED])
+    ap.add_argument("--pairs", type=Path, nargs="*", default=[pairs.SHARED_PAIRS, pairs.default_generated()])
     ap.add_argument("--out", type=Path, default=HERE.parent)
+    ap.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS),
+                    help="which channels to rebuild; the others keep their tables")
+    ap.add_argument("--base", type=Path, default=None,
+                    help="folder of an earlier build's tables whose counts are added to the pages' counts")
     a = ap.parse_args()
     t0 = time.time()
     lm = LanguageModel(a.out / "lm.npz")
     sylls = candidate_syllables(lm)
     tables = {}
-    for kind in KINDS:
+    base_counts: dict[Path, dict] = {}
+    if a.base:   # read now: --base may be --out, whose tables are about to be rewritten
+        for kind in a.kinds:
+            for name in (f"confusions-{kind}.tsv", f"initials-{kind}.tsv"):
+                base_counts[name] = read_counts(a.base / name)
+    kept = [k for k in KINDS if k not in a.kinds]
+    if kept:
+        old = np.load(a.out / "candidates.npz")
+        if int(old["vocab_size"][0]) != lm.V or old["candidate_ids"].tolist() != [i for i, _ in sylls]:
+            raise SystemExit(f"{a.out / 'candidates.npz'} was built for another LM: rebuild every kind")
+        for k in kept:
+            tables[k] = tuple(old[f"{k}_{n}"] for n in ("hash", "id", "logp"))
+    for kind in a.kinds:
         pair_counts = Counter(pairs.syllable_pairs(a.pairs, kind))
-        print(f"{kind}: {sum(pair_counts.values()):,} aligned tokens, {len(pair_counts):,} distinct pairs",
-              file=sys.stderr)
+        print(f"{kind}: {sum(pair_counts.values()):,} aligned tokens, {len(pair_counts):,} distinct pairs "
+              f"from {', '.join(pairs.READINGS[kind])}", file=sys.stderr)
+        pair_counts.update(base_counts.get(f"confusions-{kind}.tsv", {}))
+        initials = Counter(pairs.initial_pairs(a.pairs, kind))
+        initials.update(base_counts.get(f"initials-{kind}.tsv", {}))
         model, emissions = train_charmodel(pair_counts, GENERIC_SHARE[kind])
+        what = READ_BY[kind]
         write_counts(a.out / f"channel-{kind}.tsv", emissions,
-                     f"letter emission counts of Tesseract `{kind}` on rendered Vietnamese; "
+                     f"letter emission counts of {what} on rendered Vietnamese; "
                      "built by dictionaries/build/build_channel.py")
         write_counts(a.out / f"confusions-{kind}.tsv", pair_counts,
-                     f"observed (syllable, Tesseract `{kind}` token) pairs on rendered pages; "
+                     f"observed (syllable, token read by {what}) pairs on rendered pages; "
                      "built by dictionaries/build/build_channel.py")
-        write_counts(a.out / f"initials-{kind}.tsv", Counter(pairs.initial_pairs(a.pairs, kind)),
-                     f"(capital first letter, what Tesseract `{kind}` read for it) on rendered pages; "
+        write_counts(a.out / f"initials-{kind}.tsv", initials,
+                     f"(capital first letter, what {what} read for it) on rendered pages; "
                      "built by dictionaries/build/build_channel.py")
         by_syll: dict[str, Counter] = {}
         for (s, o), c in pair_counts.items():
@@ -143,10 +170,11 @@ def main():
         tables[kind] = (h[order], np.array(ids, dtype=np.uint16)[order],
                         np.clip(np.round(-np.array(logps)[order] * LOGP_QUANT), 0, 65535).astype(np.uint16))
         print(f"  {len(h):,} renderings of {len(sylls):,} syllables ({time.time() - t0:.0f} s)", file=sys.stderr)
-    write_confidence_table(a.out / "ocrconf-vie.tsv", pairs.confidence_pairs(a.pairs, "vie"))
+    if "vie" in a.kinds:
+        write_confidence_table(a.out / "ocrconf-vie.tsv", pairs.confidence_pairs(a.pairs, "vie"))
     np.savez_compressed(a.out / "candidates.npz", vocab_size=np.array([lm.V]),
                         candidate_ids=np.array([i for i, _ in sylls], dtype=np.uint16),
-                        **{f"{k}_{n}": v for k, t in tables.items() for n, v in zip(("hash", "id", "logp"), t)})
+                        **{f"{k}_{n}": v for k in KINDS for t in [tables[k]] for n, v in zip(("hash", "id", "logp"), t)})
     print(f"wrote {a.out / 'candidates.npz'} ({(a.out / 'candidates.npz').stat().st_size / 1e6:.1f} MB)",
           file=sys.stderr)
 

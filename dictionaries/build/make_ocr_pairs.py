@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Make (source text, Tesseract eng, Tesseract vie) page triples for learning the OCR channel.
+"""Make (source text, OCR readings) page sets for learning the OCR channel.
 
 Renders windows of corpus text as degraded A4 scans with the project's copy of the shared
 renderer (benchmarks/synth_scan.py), reads each page with Tesseract `eng` (the legacy mangling)
@@ -9,17 +9,31 @@ and `vie`, and writes for page ID:
     ID.vie.txt / ID.vie.tsv   Tesseract -l vie
 plus pairs.tsv (id, source file, start line, profile, font, size).
 
+Variant 3 (multi-engine, issue 10) teaches the legacy channel OCR from engines it will never
+see: each page is rendered at 100-300 dpi, as a grey JPEG, a bitonal (thresholded) image or a
+clean grey image, and read by several engines, written as ID.<engine>.txt:
+    Tesseract `eng`, `fra`, `deu`, `spa`, `por`, `ita`, `nld` (Latin-script models that do not
+    know Vietnamese), and `gocr`: two Tesseract models and gocr per training page, every one of
+    them on a held-out page;
+    `ocrad`: held-out pages only. No table is ever learned from ocrad, so that
+    benchmarks/restore.py can show an engine the models never saw.
+Held-out pages of variant 3 (pairs.is_heldout) take their text from the held-out documents
+(corpus.heldout_documents), which neither the language model nor the channel saw.
+
 Text comes from ../shared/data/vn-legal-admin and vlc-legal (state documents, no copyright);
 never from ../shared/samples. Deterministic for a given --seed, resumable (existing pages are
-skipped), so `make_ocr_pairs.py --pages 1500 OUT` rebuilds the same set.
+skipped), so `make_ocr_pairs.py --pages 1500 OUT` rebuilds the same set. OUT defaults to
+$SOHOA_CACHE/pairs (SOHOA_CACHE defaults to ~/.cache/sohoa).
 """
 import argparse, os, random, subprocess, sys, tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "benchmarks"))
+sys.path.insert(0, str(HERE))
 import synth_scan  # noqa: E402
 from PIL import ImageFont  # noqa: E402
+from pairs import default_generated, is_heldout  # noqa: E402
 
 # Which corpus folders to draw from, with weights: the provincial 2025 documents are closest
 # to commune plans, the codified law gives breadth of vocabulary.
@@ -55,6 +69,93 @@ def degrade(img, profile: str, rnd):
     return a
 
 
+# Variant 3: resolutions and image kinds of archive scans, the Latin-script Tesseract models and
+# the classic engines. Only Latin-script fonts with full Vietnamese coverage that Debian ships
+# (fonts-liberation2, fonts-dejavu-core); Liberation Sans stands for Arial, used by some offices.
+synth_scan.FAMILIES.update({"liberationsans": "Liberation Sans"})
+FONTS_V3 = ["liberation", "liberation", "dejavu", "liberationsans"]
+DPIS_V3 = [100, 150, 150, 200, 200, 300, 300, 300]
+IMAGES_V3 = ["jpeg", "bitonal", "grey"]
+TESS_TRAIN = ["eng", "fra", "deu", "spa", "por", "ita", "nld"]
+TRAIN_ENGINES = TESS_TRAIN + ["gocr"]
+UNSEEN_ENGINES = ["ocrad"]          # never trained on: measured only
+ENGINES = TRAIN_ENGINES + UNSEEN_ENGINES
+
+
+def scan_v3(img, profile: str, dpi: int, image: str, rnd):
+    """A rendered 300 dpi page degraded by `profile`, brought to `dpi`, stored as `image`."""
+    p = dict(synth_scan.PROFILES[profile], scale=dpi / 300, jpeg=0)
+    a = synth_scan.degrade(img, p, rnd)
+    if image == "jpeg":
+        ok, buf = synth_scan.cv2.imencode(".jpg", a, [synth_scan.cv2.IMWRITE_JPEG_QUALITY, rnd.choice([40, 60, 80])])
+        a = synth_scan.cv2.imdecode(buf, synth_scan.cv2.IMREAD_GRAYSCALE)
+    elif image == "bitonal":    # a fax-like scanner setting: a fixed threshold, no grey
+        a = ((a >= rnd.choice([140, 170, 200])) * 255).astype(a.dtype)
+    return a
+
+
+def read_page(engine: str, img_path: str, dpi: int) -> str:
+    """The text one engine reads on a page image (a PGM file: gocr and ocrad read PNM only)."""
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    if engine in TESS_TRAIN:
+        cmd = ["tesseract", img_path, "stdout", "-l", engine, "--dpi", str(dpi)]
+    elif engine == "gocr":
+        cmd = ["gocr", "-i", img_path, "-f", "UTF8"]
+    elif engine == "ocrad":
+        cmd = ["ocrad", "--charset=iso-8859-15", "--format=utf8", img_path]
+    else:
+        raise ValueError(engine)
+    return subprocess.run(cmd, check=True, env=env, capture_output=True).stdout.decode("utf-8", "replace")
+
+
+def page_engines(pid: str, rnd, only: list[str] | None = None) -> list[str]:
+    """Which engines read a page: every one on a held-out page (for the benchmark's rows), two
+    Tesseract models and gocr on a training page (Tesseract costs ~2 s a page, gocr a fraction)."""
+    if only:
+        return only
+    if is_heldout(pid):
+        return ENGINES
+    return rnd.sample(TESS_TRAIN, 2) + ["gocr"]
+
+
+def make_v3(a, data: Path, out: Path, docs: dict, weights: list) -> None:
+    from corpus import heldout_documents
+    held = sorted(data / d for d in heldout_documents(data) if (data / d).exists())
+    rnd = random.Random(a.seed)
+    plan = []
+    for i in range(a.pages):
+        pid = f"m{i:05d}"
+        folder = rnd.choices(list(docs), weights)[0]
+        doc = rnd.choice(docs[folder])
+        if is_heldout(pid) and held:
+            doc = held[rnd.randrange(len(held))]
+        plan.append((pid, doc, rnd.random(), PROFILES[rnd.randrange(3)], rnd.choice(FONTS_V3),
+                     rnd.choice(SIZES_V2), a.dpi or rnd.choice(DPIS_V3), rnd.choice(IMAGES_V3), rnd.randrange(1 << 30)))
+    meta = open(out / f"pairs.m{a.start}.tsv", "a", encoding="utf-8")
+    for pid, doc, pos, profile, font, size, dpi, image, seed in plan[a.start::a.step]:
+        if (out / f"{pid}.src.txt").exists():
+            continue
+        lines = [l for l in doc.read_text(encoding="utf-8").split("\n") if l.strip()]
+        start = int(pos * max(0, len(lines) - 30))
+        text = page_lines(lines[start:start + 80], size, font)
+        if len(text) < 5:
+            continue
+        prnd = random.Random(seed)
+        img = synth_scan.render_pages(text, size_pt=size, font=font)[0]
+        arr = scan_v3(img, profile, dpi, image, prnd)
+        engines = page_engines(pid, prnd, a.engines)
+        with tempfile.TemporaryDirectory() as tmp:
+            pgm = os.path.join(tmp, "p.pgm")
+            synth_scan.cv2.imwrite(pgm, arr)
+            for engine in engines:
+                (out / f"{pid}.{engine}.txt").write_text(read_page(engine, pgm, dpi), encoding="utf-8")
+        # the source last: a page is complete once its source is written (resumable)
+        (out / f"{pid}.src.txt").write_text("\n".join(text) + "\n", encoding="utf-8")
+        meta.write(f"{pid}\t{doc.relative_to(data)}\t{start}\t{profile}\t{font}\t{size}\t{dpi}\t{image}\t"
+                   f"{','.join(engines)}\n")
+        meta.flush()
+
+
 def page_lines(lines, size_pt, font):
     """The source lines, wrapped as the renderer wraps them, that fit on one page."""
     px = int(round(size_pt / 72 * 300))
@@ -82,20 +183,31 @@ def tesseract(img_path, out_base, lang):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("out")
+    ap.add_argument("out", nargs="?", type=Path, default=None,
+                    help="output folder (default $SOHOA_CACHE/pairs, SOHOA_CACHE defaulting to ~/.cache/sohoa)")
     ap.add_argument("--data", default=str(HERE.parents[2] / "shared" / "data"))
     ap.add_argument("--pages", type=int, default=1500)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--start", type=int, default=0, help="first page id (to split work between processes)")
     ap.add_argument("--step", type=int, default=1)
-    ap.add_argument("--variant", type=int, default=1, choices=(1, 2),
-                    help="1: the renderer's profiles and fonts; 2: more fonts and degradations")
+    ap.add_argument("--variant", type=int, default=1, choices=(1, 2, 3),
+                    help="1: the renderer's profiles and fonts; 2: more fonts and degradations; "
+                         "3: 100-300 dpi, JPEG/bitonal, read by several engines")
+    ap.add_argument("--engines", type=lambda v: v.split(","), default=None,
+                    help="variant 3: these engines read every page (comma-separated), e.g. fra,gocr")
+    ap.add_argument("--dpi", type=int, default=None, help="variant 3: every page at this resolution")
     a = ap.parse_args()
-    prefix = "s" if a.variant == 1 else "t"
-    data, out = Path(a.data), Path(a.out)
+    if a.engines and set(a.engines) - set(ENGINES):
+        ap.error(f"--engines: known engines are {', '.join(ENGINES)}")
+    prefix = {1: "s", 2: "t", 3: "m"}[a.variant]
+    data, out = Path(a.data), a.out or default_generated()
     out.mkdir(parents=True, exist_ok=True)
     docs = {f: sorted((data / f).glob("*.txt")) for f, _ in FOLDERS}
     weights = [w for _, w in FOLDERS]
+    if a.variant == 3:   # (a corpus may lack a folder: draw from those it has)
+        weights = [w for (f, w) in FOLDERS if docs[f]]
+        docs = {f: v for f, v in docs.items() if v}
+        return make_v3(a, data, out, docs, weights)
     rnd = random.Random(a.seed)
     plan = []  # decide every page up front so that --start/--step splits stay deterministic
     for i in range(a.pages):

@@ -1,17 +1,24 @@
-"""Aligned (source syllable, OCR token) pairs from page triples, for learning the channel.
+"""Aligned (source syllable, OCR token) pairs from page sets, for learning the channel.
 
-A page triple is ID.src.txt (what was printed), ID.eng.txt and ID.vie.txt (what Tesseract read
-with its English and Vietnamese models). Sources: ../shared/data/ocr-pairs (300 pages) and the
-pages made by make_ocr_pairs.py. Tokens are aligned on their bare-letter forms (Levenshtein over
-token sequences); a run of replaced tokens of equal length on both sides is paired in order.
+A page is ID.src.txt (what was printed) and its readings ID.<engine>.txt: ID.eng.txt and
+ID.vie.txt (Tesseract's English and Vietnamese models) on the shared pages and variants 1-2 of
+make_ocr_pairs.py; on variant-3 pages (prefix m) several engines (LEGACY_ENGINES, and ocrad,
+which is never trained on). Sources: ../shared/data/ocr-pairs (300 pages) and the pages made by
+make_ocr_pairs.py. Tokens are aligned on their bare-letter forms (Levenshtein over token
+sequences); a run of replaced tokens of equal length on both sides is paired in order.
+
+The legacy channel (kind `eng`) is learned from every engine that does not know Vietnamese:
+Tesseract `eng` and the other Latin-script models, and gocr. An old text layer comes from an
+engine we cannot name, so the channel must not be one engine's habits.
 
 Held-out pages (never trained on, used by benchmarks/restore.py): shared pages 0250-0299,
-variant-1 generated pages whose number is a multiple of 10, and one variant-2 page in ten
-(chosen by a hash of its id, so that every profile and font is represented).
+variant-1 generated pages whose number is a multiple of 10, and one variant-2 or variant-3 page
+in ten (chosen by a hash of its id, so that every profile and font is represented).
 """
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sys
 from pathlib import Path
@@ -25,14 +32,23 @@ from pipeline.restore.tokens import split_line  # noqa: E402
 from pipeline.restore.vietnamese import place_tone, strip_marks  # noqa: E402
 
 SHARED_PAIRS = HERE.parents[2] / "shared" / "data" / "ocr-pairs"
-DEFAULT_GENERATED = Path("/work/cache/pairs")
+# Readings each channel is learned from. ocrad is in no list: benchmarks/restore.py shows with it
+# how restoration does on an engine it never saw.
+LEGACY_ENGINES = ("eng", "fra", "deu", "spa", "por", "ita", "nld", "gocr")
+READINGS = {"eng": LEGACY_ENGINES, "vie": ("vie",)}
+
+
+def default_generated() -> Path:
+    """Where make_ocr_pairs.py writes its pages: $SOHOA_CACHE/pairs (~/.cache/sohoa/pairs)."""
+    cache = os.environ.get("SOHOA_CACHE") or Path.home() / ".cache" / "sohoa"
+    return Path(cache) / "pairs"
 
 
 def is_heldout(page_id: str) -> bool:
     num = int(re.sub(r"\D", "", page_id))
     if page_id.startswith("s"):
         return num % 10 == 0
-    if page_id.startswith("t"):   # variant-2 pages cycle profiles by number: pick by hash instead
+    if page_id[:1] in ("t", "m"):   # variant-2 pages cycle profiles by number: pick by hash instead
         return hashlib.blake2b(page_id.encode(), digest_size=2).digest()[0] % 10 == 0
     return 250 <= num <= 299
 
@@ -48,9 +64,10 @@ def generated_sources(d: Path) -> dict[str, str]:
     return out
 
 
-def page_ids(dirs: list[Path], heldout: bool | None = False) -> list[tuple[Path, str]]:
-    """(folder, id) of every complete page triple; heldout=None for all pages. Training pages
-    never come from a held-out document (corpus.heldout_documents)."""
+def page_ids(dirs: list[Path], heldout: bool | None = False,
+             engines: tuple[str, ...] = ("eng", "vie")) -> list[tuple[Path, str]]:
+    """(folder, id) of every page read by all of `engines`; heldout=None for all pages.
+    Training pages never come from a held-out document (corpus.heldout_documents)."""
     from corpus import heldout_documents
     skip_docs = heldout_documents()
     out = []
@@ -58,7 +75,7 @@ def page_ids(dirs: list[Path], heldout: bool | None = False) -> list[tuple[Path,
         sources = generated_sources(d)
         for src in sorted(d.glob("*.src.txt")):
             pid = src.name.split(".")[0]
-            if not (d / f"{pid}.vie.txt").exists() or not (d / f"{pid}.eng.txt").exists():
+            if not all((d / f"{pid}.{e}.txt").exists() for e in engines):
                 continue
             if heldout is False and sources.get(pid) in skip_docs:
                 continue
@@ -86,11 +103,18 @@ def align_tokens(src: list[str], ocr: list[str]):
                 yield src[op.src_start + i], ocr[op.dest_start + i]
 
 
+def readings(dirs: list[Path], kind: str, heldout: bool | None = False):
+    """(source cores, OCR cores) of every reading a channel kind learns from (READINGS), page by
+    page; an engine name outside READINGS (ocrad) gives that engine's readings alone."""
+    for engine in READINGS.get(kind, (kind,)):
+        for d, pid in page_ids(dirs, heldout, engines=(engine,)):
+            yield (cores((d / f"{pid}.src.txt").read_text(encoding="utf-8")),
+                   cores((d / f"{pid}.{engine}.txt").read_text(encoding="utf-8")))
+
+
 def syllable_pairs(dirs: list[Path], kind: str, heldout: bool | None = False):
     """(source word lower-cased and tone-normalised, OCR token lower-cased) for word tokens."""
-    for d, pid in page_ids(dirs, heldout):
-        src = cores((d / f"{pid}.src.txt").read_text(encoding="utf-8"))
-        ocr = cores((d / f"{pid}.{kind}.txt").read_text(encoding="utf-8"))
+    for src, ocr in readings(dirs, kind, heldout):
         for s, o in align_tokens(src, ocr):
             if s.isalpha():
                 yield place_tone(s.lower()), place_tone(o.lower())
@@ -98,9 +122,7 @@ def syllable_pairs(dirs: list[Path], kind: str, heldout: bool | None = False):
 
 def initial_pairs(dirs: list[Path], kind: str):
     """(capital first letter of a source word, first character the OCR read for it)."""
-    for d, pid in page_ids(dirs, False):
-        src = cores((d / f"{pid}.src.txt").read_text(encoding="utf-8"))
-        ocr = cores((d / f"{pid}.{kind}.txt").read_text(encoding="utf-8"))
+    for src, ocr in readings(dirs, kind, False):
         for s, o in align_tokens(src, ocr):
             if s.isalpha() and s[0].isupper() and o:
                 yield s[0], o[0]
@@ -110,7 +132,7 @@ def confidence_pairs(dirs: list[Path], kind: str = "vie"):
     """(Tesseract word confidence, was the word read right) for words of generated pages, whose
     ID.<kind>.tsv keeps Tesseract's word table."""
     import csv
-    for d, pid in page_ids(dirs, False):
+    for d, pid in page_ids(dirs, False, engines=(kind,)):
         tsv = d / f"{pid}.{kind}.tsv"
         if not tsv.exists():
             continue
