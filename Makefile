@@ -18,7 +18,15 @@ RUN_DEBS  := tesseract-ocr tesseract-ocr-vie
 TEST_DEBS := $(RUN_DEBS) fonts-dejavu-core fonts-liberation2 libreoffice-writer-nogui libreoffice-calc-nogui \
              qpdf poppler-utils chromium chromium-driver
 
-.PHONY: run test setup setup-test system-run system-test clean
+# Rebuilding the restoration models (dictionaries/README.md), not part of run or test: the
+# Latin-script Tesseract models and the classic engines gocr and ocrad that read the rendered
+# training and benchmark pages (make_ocr_pairs.py --variant 3), the fonts the renderer uses
+# (Times-like TeX Gyre Termes and FreeSerif for variant 2), ghostscript for PDF pages.
+BUILD_DEBS := $(RUN_DEBS) tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-spa \
+              tesseract-ocr-por tesseract-ocr-ita tesseract-ocr-nld gocr ocrad ghostscript \
+              fonts-dejavu-core fonts-liberation2 fonts-texgyre fonts-freefont-ttf
+
+.PHONY: run test setup setup-test system-run system-test build-deps clean
 
 run: setup
 	$(BIN)/sohoa process samples -o output
@@ -35,6 +43,9 @@ system-run:
 	@$(MAKE) --no-print-directory debs DEBS="$(RUN_DEBS) python3-venv"
 system-test:
 	@$(MAKE) --no-print-directory debs DEBS="$(TEST_DEBS) python3-venv"
+
+build-deps: $(VENV)/.installed
+	@$(MAKE) --no-print-directory debs DEBS="$(BUILD_DEBS) python3-venv"
 
 .PHONY: debs
 debs:

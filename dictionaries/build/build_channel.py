@@ -115,6 +115,8 @@ def main():
                     help="which channels to rebuild; the others keep their tables")
     ap.add_argument("--base", type=Path, default=None,
                     help="folder of an earlier build's tables whose counts are added to the pages' counts")
+    ap.add_argument("--weight", type=float, default=1.0,
+                    help="how many times the pages' counts count against --base's")
     a = ap.parse_args()
     t0 = time.time()
     lm = LanguageModel(a.out / "lm.npz")
@@ -136,8 +138,11 @@ def main():
         pair_counts = Counter(pairs.syllable_pairs(a.pairs, kind))
         print(f"{kind}: {sum(pair_counts.values()):,} aligned tokens, {len(pair_counts):,} distinct pairs "
               f"from {', '.join(pairs.READINGS[kind])}", file=sys.stderr)
-        pair_counts.update(base_counts.get(f"confusions-{kind}.tsv", {}))
         initials = Counter(pairs.initial_pairs(a.pairs, kind))
+        if a.weight != 1.0:
+            pair_counts = Counter({k: round(c * a.weight) for k, c in pair_counts.items()})
+            initials = Counter({k: round(c * a.weight) for k, c in initials.items()})
+        pair_counts.update(base_counts.get(f"confusions-{kind}.tsv", {}))
         initials.update(base_counts.get(f"initials-{kind}.tsv", {}))
         model, emissions = train_charmodel(pair_counts, GENERIC_SHARE[kind])
         what = READ_BY[kind]

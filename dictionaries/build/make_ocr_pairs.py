@@ -100,7 +100,10 @@ def read_page(engine: str, img_path: str, dpi: int) -> str:
     if engine in TESS_TRAIN:
         cmd = ["tesseract", img_path, "stdout", "-l", engine, "--dpi", str(dpi)]
     elif engine == "gocr":
-        cmd = ["gocr", "-i", img_path, "-f", "UTF8"]
+        # -u "": nothing where gocr cannot read a letter (its default writes _). A text layer keeps
+        # no mark where its engine failed: OmniPage's drops the letters it cannot read (hin for
+        # hiện), and the channel must learn such deletions from some engine.
+        cmd = ["gocr", "-i", img_path, "-f", "UTF8", "-u", ""]
     elif engine == "ocrad":
         cmd = ["ocrad", "--charset=iso-8859-15", "--format=utf8", img_path]
     else:
