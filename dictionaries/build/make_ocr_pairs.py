@@ -100,15 +100,18 @@ def read_page(engine: str, img_path: str, dpi: int) -> str:
     if engine in TESS_TRAIN:
         cmd = ["tesseract", img_path, "stdout", "-l", engine, "--dpi", str(dpi)]
     elif engine == "gocr":
-        # -u "": nothing where gocr cannot read a letter (its default writes _). A text layer keeps
-        # no mark where its engine failed: OmniPage's drops the letters it cannot read (hin for
-        # hiện), and the channel must learn such deletions from some engine.
-        cmd = ["gocr", "-i", img_path, "-f", "UTF8", "-u", ""]
+        cmd = ["gocr", "-i", img_path, "-f", "UTF8"]
     elif engine == "ocrad":
         cmd = ["ocrad", "--charset=iso-8859-15", "--format=utf8", img_path]
     else:
         raise ValueError(engine)
-    return subprocess.run(cmd, check=True, env=env, capture_output=True).stdout.decode("utf-8", "replace")
+    text = subprocess.run(cmd, check=True, env=env, capture_output=True).stdout.decode("utf-8", "replace")
+    if engine == "gocr":
+        # nothing where gocr cannot read a letter (it writes _; its -u option takes no empty
+        # string). A text layer keeps no mark where its engine failed: OmniPage's drops the
+        # letters it cannot read (hin for hiện), and the channel must learn such deletions.
+        text = text.replace("_", "")
+    return text
 
 
 def page_engines(pid: str, rnd, only: list[str] | None = None) -> list[str]:
