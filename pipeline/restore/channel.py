@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .charmodel import GENERIC_SHARE, CharModel, base
+from .charmodel import GENERIC_SHARE, UNREAD_MARKS, CharModel, base
 from .vietnamese import strip_marks
 
 # P(o|s) = lam P_observed(o|s) + (1 - lam) P_char(o|s), lam = c(s) / (c(s) + K) but at most
@@ -156,7 +156,10 @@ class Channel:
             # Vietnamese OCR mostly reads a word as it is: a token the table knows well needs
             # no search (its tone variants are in the table already)
             known = self.kind == "vie" and got and max(lp for _, lp in got) > -1.0
-            if not known and (not got or max(lp + uni[i] for i, lp in got) < FALLBACK_BELOW):
+            # a letter the engine could not read (d?ng, hi_n) may be any letter: the table's
+            # few observed readings of the token are not enough, search the near words too
+            unread = any(c in UNREAD_MARKS for c in o)
+            if not known and (not got or unread or max(lp + uni[i] for i, lp in got) < FALLBACK_BELOW):
                 got = _merge(got, self._fallback(o))
             if cased is not None and cased[:1] in self.initials:
                 got = _merge(got, self._capital_misreads(cased))

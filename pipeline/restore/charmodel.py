@@ -37,6 +37,9 @@ VOWEL_BASES = set("aeiouy")
 # Characters an English model writes for a Vietnamese vowel it cannot read (seen in real scans:
 # t& tế, d@)ng đồng, hi¢n hiện, nhi€ém nhiệm, ¥ ý, N§i Nội).
 LOOKALIKES = set("0123456789&@¢€§¥£®©$%*")
+# What an engine writes for a letter it could not read at all: gocr and ocrad write `_`, others
+# `?`. Stacked Vietnamese marks are what they fail on, so these stand mostly for vowels and đ.
+UNREAD_MARKS = set("_?")
 
 
 def generic_p(sc: str, e: str) -> float:
@@ -50,6 +53,8 @@ def generic_p(sc: str, e: str) -> float:
     if e == "":
         return 0.03
     b = base(sc)
+    if e in UNREAD_MARKS:
+        return 0.10 if (b in VOWEL_BASES or sc in "đĐ") else 0.03
     if len(e) == 1:
         eb = base(e)
         if eb == b:
