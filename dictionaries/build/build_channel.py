@@ -84,6 +84,25 @@ def renderings(model: CharModel, s: str, min_logp: float, limit: int) -> list[tu
     return [(o, lp) for o, lp in heapq.nlargest(limit, beam, key=lambda x: x[1]) if o]
 
 
+def syllable_logps(model: CharModel, pair_counts: Counter, sylls, kind: str, extra=None) -> list[dict[str, float]]:
+    """For every candidate syllable, its likely OCR renderings with log P(rendering | syllable)
+    (observed counts blended with the letter model): the beam's, every observed one, and those of
+    `extra` (another table, so that two tables can be mixed over the same renderings)."""
+    by_syll: dict[str, Counter] = {}
+    for (s, o), c in pair_counts.items():
+        by_syll.setdefault(s, Counter())[o] += c
+    out = []
+    for k, (_sid, s) in enumerate(sylls):
+        observed = by_syll.get(s, Counter())
+        total = sum(observed.values())
+        cands = dict(renderings(model, s, MIN_LOGP[kind], MAX_RENDERINGS[kind]))
+        for o in list(observed) + (list(extra[k]) if extra else []):
+            if o not in cands:
+                cands[o] = model.logp(o, s)
+        out.append({o: blend_logp(observed.get(o, 0), total, lp) for o, lp in cands.items()})
+    return out
+
+
 def candidate_syllables(lm: LanguageModel) -> list[tuple[int, str]]:
     """Words the restorer may output: the well-formed Vietnamese syllables of the LM vocabulary
     and the known abbreviations (ubnd, hđnd). Foreign words and extraction debris (usb, đượ)
@@ -117,6 +136,9 @@ def main():
                     help="folder of an earlier build's tables whose counts are added to the pages' counts")
     ap.add_argument("--weight", type=float, default=1.0,
                     help="how many times the pages' counts count against --base's")
+    ap.add_argument("--mix-eng", type=float, default=0.0,
+                    help="legacy table as a mixture: this share from Tesseract `eng` pages alone, "
+                         "the rest from every legacy engine's (0: every engine's pooled)")
     a = ap.parse_args()
     t0 = time.time()
     lm = LanguageModel(a.out / "lm.npz")
@@ -155,18 +177,24 @@ def main():
         write_counts(a.out / f"initials-{kind}.tsv", initials,
                      f"(capital first letter, what {what} read for it) on rendered pages; "
                      "built by dictionaries/build/build_channel.py")
-        by_syll: dict[str, Counter] = {}
-        for (s, o), c in pair_counts.items():
-            by_syll.setdefault(s, Counter())[o] += c
+        table = syllable_logps(model, pair_counts, sylls, kind)
+        if kind == "eng" and a.mix_eng > 0:
+            # a mixture of two channels: a page read by Tesseract `eng` (the commonest old
+            # reading) keeps the odds its own channel gives, and any other engine's readings
+            # still find their syllables; pooling all the pages into one would blur the first
+            eng_counts = Counter(pairs.syllable_pairs(a.pairs, kind, engines=("eng",)))
+            if a.weight != 1.0:
+                eng_counts = Counter({k: round(c * a.weight) for k, c in eng_counts.items() if round(c * a.weight)})
+            eng_counts.update(base_counts.get(f"confusions-{kind}.tsv", {}))
+            print(f"  Tesseract eng alone: {sum(eng_counts.values()):,} aligned tokens", file=sys.stderr)
+            eng_model, _ = train_charmodel(eng_counts, GENERIC_SHARE[kind])
+            eng_table = syllable_logps(eng_model, eng_counts, sylls, kind, extra=table)
+            table = syllable_logps(model, pair_counts, sylls, kind, extra=eng_table)
+            la, lb = math.log(a.mix_eng), math.log(1 - a.mix_eng)
+            table = [{o: float(np.logaddexp(la + e[o], lb + t[o])) for o in t} for t, e in zip(table, eng_table)]
         hashes, ids, logps = [], [], []
-        for sid, s in sylls:
-            observed = by_syll.get(s, Counter())
-            total = sum(observed.values())
-            cands = dict(renderings(model, s, MIN_LOGP[kind], MAX_RENDERINGS[kind]))
-            for o in observed:
-                cands.setdefault(o, model.logp(o, s))
-            for o, lp_char in cands.items():
-                lp = blend_logp(observed.get(o, 0), total, lp_char)
+        for (sid, _s), cands in zip(sylls, table):
+            for o, lp in cands.items():
                 hashes.append(rendering_hash(o))
                 ids.append(sid)
                 logps.append(lp)

@@ -103,18 +103,19 @@ def align_tokens(src: list[str], ocr: list[str]):
                 yield src[op.src_start + i], ocr[op.dest_start + i]
 
 
-def readings(dirs: list[Path], kind: str, heldout: bool | None = False):
-    """(source cores, OCR cores) of every reading a channel kind learns from (READINGS), page by
-    page; an engine name outside READINGS (ocrad) gives that engine's readings alone."""
-    for engine in READINGS.get(kind, (kind,)):
+def readings(dirs: list[Path], kind: str, heldout: bool | None = False, engines=None):
+    """(source cores, OCR cores) of every reading a channel kind learns from (READINGS, or the
+    `engines` given), page by page; an engine name outside READINGS (ocrad) gives that engine's
+    readings alone."""
+    for engine in engines or READINGS.get(kind, (kind,)):
         for d, pid in page_ids(dirs, heldout, engines=(engine,)):
             yield (cores((d / f"{pid}.src.txt").read_text(encoding="utf-8")),
                    cores((d / f"{pid}.{engine}.txt").read_text(encoding="utf-8")))
 
 
-def syllable_pairs(dirs: list[Path], kind: str, heldout: bool | None = False):
+def syllable_pairs(dirs: list[Path], kind: str, heldout: bool | None = False, engines=None):
     """(source word lower-cased and tone-normalised, OCR token lower-cased) for word tokens."""
-    for src, ocr in readings(dirs, kind, heldout):
+    for src, ocr in readings(dirs, kind, heldout, engines):
         for s, o in align_tokens(src, ocr):
             if s.isalpha():
                 yield place_tone(s.lower()), place_tone(o.lower())

@@ -43,7 +43,7 @@ def blend_logp(observed: int, total: int, lp_char: float) -> float:
     if not total:
         return lp_char
     lam = min(total / (total + BLEND_K), LAMBDA_MAX)
-    return math.log(lam * observed / total + (1 - lam) * math.exp(lp_char))
+    return math.log(max(lam * observed / total + (1 - lam) * math.exp(lp_char), 1e-300))
 
 
 def _esc(x: str) -> str:
