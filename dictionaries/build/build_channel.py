@@ -51,6 +51,9 @@ READ_BY = {"eng": "legacy OCR (Tesseract " + ", ".join(e for e in pairs.LEGACY_E
 MIN_LOGP = {"eng": -11.0, "vie": -11.0}
 MAX_RENDERINGS = {"eng": 120, "vie": 40}
 LOGP_QUANT = 100.0
+# At most this many renderings per syllable from other engines' channel (--mix-eng): every one
+# more is a candidate some token may bring to the decoder.
+MAX_OTHERS = 40
 
 
 def train_charmodel(pair_counts: Counter, share: float, rounds: int = 3) -> tuple[CharModel, Counter]:
@@ -137,8 +140,8 @@ def main():
     ap.add_argument("--weight", type=float, default=1.0,
                     help="how many times the pages' counts count against --base's")
     ap.add_argument("--mix-eng", type=float, default=0.0,
-                    help="legacy table as a mixture: this share from Tesseract `eng` pages alone, "
-                         "the rest from every legacy engine's (0: every engine's pooled)")
+                    help="legacy table from two channels: Tesseract `eng`'s own, and every legacy "
+                         "engine's with its odds times (1 - MIX_ENG) (0: every engine's pooled only)")
     a = ap.parse_args()
     t0 = time.time()
     lm = LanguageModel(a.out / "lm.npz")
@@ -160,7 +163,10 @@ def main():
         pair_counts = Counter(pairs.syllable_pairs(a.pairs, kind))
         print(f"{kind}: {sum(pair_counts.values()):,} aligned tokens, {len(pair_counts):,} distinct pairs "
               f"from {', '.join(pairs.READINGS[kind])}", file=sys.stderr)
-        initials = Counter(pairs.initial_pairs(a.pairs, kind))
+        # Capitals misread (Đ as P or B) from Tesseract `eng` alone when the legacy table mixes
+        # engines: the others' first letters align poorly (gocr splits words), and every
+        # capital the table lists makes restoration look the word up a second time.
+        initials = Counter(pairs.initial_pairs(a.pairs, kind, ("eng",) if kind == "eng" and a.mix_eng > 0 else None))
         if a.weight != 1.0:
             pair_counts = Counter({k: round(c * a.weight) for k, c in pair_counts.items()})
             initials = Counter({k: round(c * a.weight) for k, c in initials.items()})
@@ -179,19 +185,25 @@ def main():
                      "built by dictionaries/build/build_channel.py")
         table = syllable_logps(model, pair_counts, sylls, kind)
         if kind == "eng" and a.mix_eng > 0:
-            # a mixture of two channels: a page read by Tesseract `eng` (the commonest old
-            # reading) keeps the odds its own channel gives, and any other engine's readings
-            # still find their syllables; pooling all the pages into one would blur the first
+            # two channels: a page read by Tesseract `eng` (the commonest old reading) keeps the
+            # odds its own channel gives; the readings only other engines make are added with
+            # every engine's odds, discounted. Pooling all the pages into one channel blurs the
+            # first; summing the two (a true mixture) lowers every common reading's odds, and
+            # more words then fall to the slow letter-model search.
             eng_counts = Counter(pairs.syllable_pairs(a.pairs, kind, engines=("eng",)))
             if a.weight != 1.0:
                 eng_counts = Counter({k: round(c * a.weight) for k, c in eng_counts.items() if round(c * a.weight)})
             eng_counts.update(base_counts.get(f"confusions-{kind}.tsv", {}))
             print(f"  Tesseract eng alone: {sum(eng_counts.values()):,} aligned tokens", file=sys.stderr)
             eng_model, _ = train_charmodel(eng_counts, GENERIC_SHARE[kind])
-            eng_table = syllable_logps(eng_model, eng_counts, sylls, kind, extra=table)
-            table = syllable_logps(model, pair_counts, sylls, kind, extra=eng_table)
-            la, lb = math.log(a.mix_eng), math.log(1 - a.mix_eng)
-            table = [{o: float(np.logaddexp(la + e[o], lb + t[o])) for o in t} for t, e in zip(table, eng_table)]
+            eng_table = syllable_logps(eng_model, eng_counts, sylls, kind)
+            shift = math.log(1 - a.mix_eng)
+            mixed = []
+            for own, every in zip(eng_table, table):
+                others = sorted(((lp + shift, o) for o, lp in every.items()
+                                 if lp + shift > own.get(o, -1e9)), reverse=True)[:MAX_OTHERS]
+                mixed.append({**own, **{o: lp for lp, o in others}})
+            table = mixed
         hashes, ids, logps = [], [], []
         for (sid, _s), cands in zip(sylls, table):
             for o, lp in cands.items():

@@ -121,9 +121,9 @@ def syllable_pairs(dirs: list[Path], kind: str, heldout: bool | None = False, en
                 yield place_tone(s.lower()), place_tone(o.lower())
 
 
-def initial_pairs(dirs: list[Path], kind: str):
+def initial_pairs(dirs: list[Path], kind: str, engines=None):
     """(capital first letter of a source word, first character the OCR read for it)."""
-    for src, ocr in readings(dirs, kind, False):
+    for src, ocr in readings(dirs, kind, False, engines):
         for s, o in align_tokens(src, ocr):
             if s.isalpha() and s[0].isupper() and o:
                 yield s[0], o[0]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -88,6 +89,7 @@ class SyllableIndex:
             groups.setdefault(strip_marks(vocab[i]), []).append(i)
         self.groups = groups
         self.keys = list(groups)
+        self._matching: dict[str, list[int]] = {}
 
     def near(self, key: str, max_dist: int = 2, limit: int = 12) -> list[int]:
         """Words whose bare letters are within max_dist edits of `key` (bare letters too)."""
@@ -97,6 +99,17 @@ class SyllableIndex:
         hits = process.extract(key, self.keys, scorer=Levenshtein.distance,
                                score_cutoff=max_dist, limit=limit)
         return [i for key, _d, _ in hits for i in self.groups[key]]
+
+
+    def matching(self, key: str) -> list[int]:
+        """Words whose bare letters match `key` with each unread mark (_ ?) standing for up to
+        two letters (h_i: hội, hải, hoi; d_a: địa, dưa). Edit distance alone would shortlist
+        the nearest keys and may cut the right one among its many ties."""
+        got = self._matching.get(key)
+        if got is None:
+            rx = re.compile("".join(".{0,2}" if c in UNREAD_MARKS else re.escape(c) for c in key) + "$")
+            got = self._matching[key] = [i for k in self.keys if rx.match(k) for i in self.groups[k]]
+        return got
 
 
 class Channel:
@@ -125,7 +138,7 @@ class Channel:
         letters, and `t6` is then as close to `to` as `tô` is."""
         votes: dict[str, Counter] = {}
         for (sc, e), c in model.counts.items():
-            if len(e) == 1 and not e.isalpha() and not e.isspace() and sc not in "^$":
+            if len(e) == 1 and not e.isalpha() and not e.isspace() and sc not in "^$" and e not in UNREAD_MARKS:
                 votes.setdefault(e, Counter())[base(sc)] += c
         return {ord(e): v.most_common(1)[0][0] for e, v in votes.items()}
 
@@ -180,6 +193,8 @@ class Channel:
     def _fallback(self, o: str) -> list[tuple[int, float]]:
         key = strip_marks(o).translate(self.lookalike)
         near = self.index.near(key)
+        if any(c in UNREAD_MARKS for c in key):
+            near = self.index.matching(key) + near
         if len(near) > FALLBACK_SCORED:    # the letter model is slow: score the commonest words
             uni = self.index.unigram
             near = sorted(near, key=lambda i: -uni[i])[:FALLBACK_SCORED]
