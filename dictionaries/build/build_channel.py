@@ -2,6 +2,7 @@
 """Learn the OCR channel from page triples and write its tables to dictionaries/.
 
     python dictionaries/build/build_channel.py [--pairs DIR ...] [--kinds eng] [--base DIR]
+                                               [--weight W] [--mix-eng 0.5]
 
 Input: ../shared/data/ocr-pairs (300 pages) and the pages made by make_ocr_pairs.py
 (default $SOHOA_CACHE/pairs), minus the held-out pages (pairs.is_heldout). Never the samples.
@@ -9,7 +10,8 @@ Input: ../shared/data/ocr-pairs (300 pages) and the pages made by make_ocr_pairs
 initials-<kind>.tsv, which are the complete pair counts of its pages) to those of the pages
 given, so that a build can extend one whose pages are no longer on disk; do not pass the pages
 of that earlier build again, or they count twice. --kinds eng rebuilds the legacy tables only
-and keeps the `vie` ones (and their part of candidates.npz) as they are.
+and keeps the `vie` ones (and their part of candidates.npz) as they are. --mix-eng builds the
+legacy table from two channels (Tesseract `eng`'s own, and every legacy engine's): see main().
 
 For each OCR condition (`eng`: the legacy mangling, learned from Tesseract `eng`, the other
 Latin-script Tesseract models and gocr: pairs.READINGS; `vie`: Tesseract's Vietnamese model) it
