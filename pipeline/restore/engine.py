@@ -23,6 +23,7 @@ from ..model import RawLine, RawText, RestoredLine, RestoredText, RestoredToken
 from ..resources import dictionaries_dir
 from .channel import Channel, SyllableIndex
 from .decoder import Weights, decode
+from .english import context_words, doubt_keep, foreign_context, looks_misread
 from .language import NOT_VIETNAMESE, is_vietnamese_document
 from .lm import LanguageModel
 from .tokens import CODE, ETH_TO_D, NUM, core_class, punct_tokens, split_line
@@ -182,7 +183,7 @@ class Engine:
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ public
-    def restore(self, raw: RawText, corrections=None) -> RestoredText:
+    def restore(self, raw: RawText, corrections=None, adapt: bool = True) -> RestoredText:
         """Restore `raw`; `corrections` (corrections.Corrections, reviewers' words) are preferred."""
         condition = detect_condition(raw)
         if condition == NOT_VIETNAMESE:     # left as it is: restoring would make Vietnamese up
@@ -216,6 +217,9 @@ class Engine:
                     elif piece.core:
                         conf = confs_of(lines[li], piece.word) if kind == "vie" else None
                         slot = self._word_slot(piece.core, kind, settings, (li, pi), conf)
+                        if settings.legacy and looks_misread(piece.core, self.lm.id_of(piece.core.lower()) != self.lm.unk) \
+                                and not foreign_context(context_words(pieces_of, para, li, pi)):
+                            slot = Slot(slot.ids, doubt_keep(slot.ids, slot.ch, slot.outs), slot.outs, slot.where)
                         second = (second_reading(lines[li], pieces_of[li], pi)
                                   if kind == "vie" and conf is not None and conf < SECOND_BELOW else None)
                         if second is not None and any(c.isalpha() for c in piece.core):
@@ -228,6 +232,17 @@ class Engine:
             slots.append(eos)
         runners_up: list = []
         choice, conf = decode(self.lm, [s.ids for s in slots], [s.ch for s in slots], settings.weights, runners_up)
+        if adapt and settings.legacy:
+            # the engine's habits, learned from this document's sure words (adapt.py)
+            from .adapt import adapt as adapt_document
+            cores = {(li, pi): pieces_of[li][pi].core for li in pieces_of for pi in range(len(pieces_of[li]))}
+
+            def refine(slot: Slot) -> Slot:
+                if not corrections:
+                    return slot
+                li, pi = slot.where
+                return corrections.adjust(slot, pieces_of[li][pi].core, *neighbours(pieces_of[li], pi), self.lm)
+            adapt_document(self, slots, choice, conf, runners_up, cores, settings, refine)
         chosen = {}
         for s, c, p, alts in zip(slots, choice, conf, runners_up):
             if s.where is not None:
