@@ -133,26 +133,40 @@ class DocumentModel:
         columns: dict[str, list[float]] = {"": [0.0] + [neg] * n}
         tables = self._tables
 
+        rows: dict[str, list] = {}
+
+        def emissions(c: str) -> list:
+            """Per start j, the (end, log-prob) of every emission of letter c from there."""
+            table = tables.get(c)
+            if table is None:
+                table = tables[c] = {}
+            out = []
+            for j in range(n + 1):
+                row = []
+                for k, e in enumerate(subs[j]):
+                    lp = table.get(e)
+                    if lp is None:
+                        lp = table[e] = self._emit(c, e)
+                    row.append((j + k, lp))
+                out.append(row)
+            rows[c] = out
+            return out
+
         def column(prefix: str) -> list[float]:
             got = columns.get(prefix)
             if got is not None:
                 return got
             best = column(prefix[:-1])
             c = prefix[-1]
-            table = tables.get(c)
-            if table is None:
-                table = tables[c] = {}
+            em = rows.get(c) or emissions(c)
             new = [neg] * (n + 1)
             for j in range(n + 1):
                 b = best[j]
                 if b <= neg:
                     continue
-                for k, e in enumerate(subs[j]):
-                    lp = table.get(e)
-                    if lp is None:
-                        lp = table[e] = self._emit(c, e)
-                    if b + lp > new[j + k]:
-                        new[j + k] = b + lp
+                for end, lp in em[j]:
+                    if b + lp > new[end]:
+                        new[end] = b + lp
             columns[prefix] = new
             return new
 

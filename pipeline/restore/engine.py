@@ -33,7 +33,7 @@ from .vietnamese import is_valid_syllable, place_tone, strip_marks
 VIETNAMESE_ONLY = set("ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĩũ")
 # Symbols an English model writes for Vietnamese letters (x& xã, v¢ vợ, N§i Nội) and that no
 # document number or code contains
-OCR_JUNK = frozenset("&¢§©®£¥¤")   # not °: 25°C is written so
+OCR_JUNK = frozenset("&¢§©®£¥¤_")   # not °: 25°C is written so; `_`: what Ocrad and GOCR write for a letter they cannot read
 LEGACY_MAX_SHARE = 0.12   # below this share of words with such letters, the text is legacy OCR
 
 
