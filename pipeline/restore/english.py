@@ -7,8 +7,8 @@ misreading costs, so a wrecked syllable often stays English. Yet a Vietnamese ad
 uses few foreign words, and those it uses are in the language model's vocabulary (every token the
 corpora hold at least a few times: Internet, email, Zalo, COVID, website). So in legacy OCR an
 ASCII word that is no Vietnamese syllable, not an abbreviation in capitals and not in that
-vocabulary costs as much to keep as a garbled word (MISREAD_KEEP_LOGP), unless the words around
-it are foreign too (a line of English quoted in the document, a name of several foreign words):
+vocabulary costs more to keep than any plausible reading (MISREAD_KEEP_LOGP), unless the words
+around it are foreign too (a line of English quoted in the document, a name of several foreign words):
 then it is kept as today.
 """
 from __future__ import annotations
@@ -18,9 +18,10 @@ import numpy as np
 from .language import syllable_share
 from .vietnamese import is_valid_syllable
 
-# Keeping an English-looking word of a Vietnamese line costs this (log-prob), as a garbled word
-# of accented letters does (engine.SETTINGS["eng"].garbled_keep_logp).
-MISREAD_KEEP_LOGP = -14.0
+# Keeping an English-looking word of a Vietnamese line costs this (log-prob): below the channel
+# score of its poorest candidates (`tracing` -> tráng scores about -20), so that some syllable
+# wins; a garbled word of accented letters costs -14 (engine.SETTINGS["eng"].garbled_keep_logp).
+MISREAD_KEEP_LOGP = -24.0
 # The words around it are foreign when fewer than this share of them are syllables (marks
 # ignored); legacy OCR of Vietnamese leaves 0.54 of a document's words syllables at the lowest
 # (language.py), English text 0.11-0.21.
