@@ -37,13 +37,17 @@ from .vietnamese import is_valid_syllable, place_tone, strip_marks
 CONFIDENT = 0.9       # a word decoded at least this sure is a pair to learn from
 UNSURE = 0.9          # a word decoded less sure than this is decoded again
 MIN_PAIRS = 30        # fewer confident words than this: too little to learn a document's habits
-ROUNDS = 2            # hard-EM rounds (align, count, mix)
+ROUNDS = 1            # hard-EM rounds (align, count, mix): 2 and 3 changed nothing on Ocrad pages
 MAX_PAIRS = 400       # distinct pairs learned from, at most
+# Adapt only when the document's model explains its sure words this much better than the global
+# one (nats a word): Tesseract `eng` pages (held-out) gain 0.14-0.57, pages read by Ocrad, GOCR and
+# an OmniPage layer 2.8-4.7 (benchmarks/unseen_engines.py); below, rescoring changes little and costs.
+MIN_GAIN = 1.0
 PRIOR = 8.0           # weight (in letters) of the global model against the document's counts
 OLD_SCORED = 10       # the first decoding's best candidates of an unsure word, rescored ...
 NEAR_LIMIT = 24       # bare-letter neighbours looked at per unsure token ...
 NEAR_SCORED = 10      # ... of which the commonest are scored by the adapted model
-KEEP = 14             # candidates kept per rescored word (channel + unigram prior)
+KEEP = 8              # candidates kept per rescored word (channel + unigram prior): what the decoder keeps
 CONTEXT = 2           # words held on either side of a run of words decoded again
 
 
@@ -195,17 +199,20 @@ def _align(model, o: str, s: str) -> list:
     return path
 
 
-def estimate(model: CharModel, pairs: Counter, rounds: int = ROUNDS):
+def estimate(model: CharModel, pairs: Counter, rounds: int | None = None):
     """The document's model after `rounds` of hard EM over its (syllable, token) pairs."""
     # the commonest pairs, and those read otherwise than written, carry what there is to learn
     pairs = Counter(dict(sorted(pairs.items(), key=lambda kv: (kv[0][0] == kv[0][1], -kv[1]))[:MAX_PAIRS]))
     current = model
-    for _ in range(rounds):
+    for _ in range(rounds or ROUNDS):
         counts: Counter = Counter()
         for (s, o), n in pairs.items():
             for c, e in _align(current, o, s):
                 counts[(c, e)] += n
         current = DocumentModel(model, counts)
+    # how much better the document's model explains its own pairs, in nats a word
+    current.gain = sum(n * (current.emit_logp(c, e) - model.emit_logp(c, e))
+                       for (c, e), n in counts.items()) / max(sum(pairs.values()), 1)
     return current
 
 
@@ -231,13 +238,17 @@ def confident_pairs(engine, slots, choice, conf, cores) -> Counter:
 
 
 def unsure_slots(slots, choice, conf, cores) -> list[int]:
-    """Word slots to decode again: unsure ones, and words kept although no syllable."""
+    """Word slots to decode again: unsure ones; words kept although no syllable; and words kept
+    as read with an accented letter (`nám`, `thuê`): an engine without Vietnamese that writes
+    Latin-1 accents puts them where it sees ink, not where the word has them, which only the
+    document's own pairs can tell (á for ă, ê for ế)."""
     out = []
     for k, (s, c, p) in enumerate(zip(slots, choice, conf)):
         if s.where is None or len(s.ids) < 2:
             continue
         core = cores[s.where]
-        if p < UNSURE or (s.outs[c] is None and not is_valid_syllable(core.lower())):
+        kept = s.outs[c] is None or s.outs[c] == place_tone(core.lower(), "new")
+        if p < UNSURE or (kept and (not core.isascii() or not is_valid_syllable(core.lower()))):
             out.append(k)
     return out
 
@@ -255,6 +266,8 @@ def adapt(engine, slots, choice, conf, runners_up, cores, settings, refine) -> i
         return 0
     channel = engine.channels["eng"]
     model = estimate(channel.model, pairs)
+    if model.gain < MIN_GAIN:       # an engine the channel knows: nothing to learn
+        return 0
     lm = engine.lm
     rebuilt: dict[str, tuple] = {}
     changed = []
