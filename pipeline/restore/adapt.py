@@ -47,7 +47,7 @@ PRIOR = 8.0           # weight (in letters) of the global model against the docu
 OLD_SCORED = 10       # the first decoding's best candidates of an unsure word, rescored ...
 NEAR_LIMIT = 24       # bare-letter neighbours looked at per unsure token ...
 NEAR_SCORED = 10      # ... of which the commonest are scored by the adapted model
-KEEP = 8              # candidates kept per rescored word (channel + unigram prior): what the decoder keeps
+KEEP = 14             # candidates kept per rescored word (channel + unigram prior), as engine.Settings
 CONTEXT = 2           # words held on either side of a run of words decoded again
 
 

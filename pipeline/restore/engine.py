@@ -9,6 +9,9 @@
    each word gets candidate syllables from the channel (channel.py), plus itself.
 3. Decode with the trigram LM (decoder.py), then write the chosen words back in the places of
    the originals, with the original's case, leaving every other character of the line alone.
+   In legacy OCR, the letter channel is first adapted to the document from its sure words and
+   its unsure words decoded again (adapt.py), and an English-looking word of a Vietnamese line
+   is taken for a misreading (english.py).
 """
 from __future__ import annotations
 
@@ -184,7 +187,8 @@ class Engine:
 
     # ------------------------------------------------------------------ public
     def restore(self, raw: RawText, corrections=None, adapt: bool = True) -> RestoredText:
-        """Restore `raw`; `corrections` (corrections.Corrections, reviewers' words) are preferred."""
+        """Restore `raw`; `corrections` (corrections.Corrections, reviewers' words) are preferred.
+        `adapt=False` leaves out the per-document adaptation of legacy OCR (for measuring it)."""
         condition = detect_condition(raw)
         if condition == NOT_VIETNAMESE:     # left as it is: restoring would make Vietnamese up
             return RestoredText(lines=[self._line(li, line, line.text, split_line(line.text), {})
