@@ -38,7 +38,7 @@ CONFIDENT = 0.9       # a word decoded at least this sure is a pair to learn fro
 UNSURE = 0.9          # a word decoded less sure than this is decoded again
 MIN_PAIRS = 30        # fewer confident words than this: too little to learn a document's habits
 ROUNDS = 1            # hard-EM rounds (align, count, mix): 2 and 3 changed nothing on Ocrad pages
-MAX_PAIRS = 400       # distinct pairs learned from, at most
+MAX_PAIRS = 200       # distinct pairs learned from, at most (the commonest; enough for the habits)
 # Adapt only when the document's model explains its sure words this much better than the global
 # one (nats a word): Tesseract `eng` pages (held-out) gain 0.14-0.57, pages read by Ocrad, GOCR and
 # an OmniPage layer 2.8-4.7 (benchmarks/unseen_engines.py); below, rescoring changes little and costs.
@@ -216,6 +216,17 @@ def estimate(model: CharModel, pairs: Counter, rounds: int | None = None):
     return current
 
 
+def token_of(core: str, _cache: dict = {}) -> str:
+    """The OCR word as the channel reads it: lower case, tone marks placed (memoised: every word
+    of a long document passes here)."""
+    got = _cache.get(core)
+    if got is None:
+        if len(_cache) > 200_000:
+            _cache.clear()
+        got = _cache[core] = place_tone(core.lower(), "new")
+    return got
+
+
 def confident_pairs(engine, slots, choice, conf, cores) -> Counter:
     """(syllable, OCR token) of every word slot decoded at least CONFIDENT sure."""
     pairs: Counter = Counter()
@@ -224,7 +235,7 @@ def confident_pairs(engine, slots, choice, conf, cores) -> Counter:
             continue
         core = cores[s.where]
         out = s.outs[c]
-        o = place_tone(core.lower(), "new")
+        o = token_of(core)
         if out is None:
             if engine.lm.id_of(o) not in engine.candidate_set:
                 continue
@@ -247,7 +258,7 @@ def unsure_slots(slots, choice, conf, cores) -> list[int]:
         if s.where is None or len(s.ids) < 2:
             continue
         core = cores[s.where]
-        kept = s.outs[c] is None or s.outs[c] == place_tone(core.lower(), "new")
+        kept = s.outs[c] is None or s.outs[c] == token_of(core)
         if p < UNSURE or (kept and (not core.isascii() or not is_valid_syllable(core.lower()))):
             out.append(k)
     return out
@@ -258,9 +269,6 @@ def adapt(engine, slots, choice, conf, runners_up, cores, settings, refine) -> i
     choice, conf, runners_up). `cores` maps a slot's `where` to its OCR word; `refine(slot)`
     applies what the engine adds to a word slot after the channel (the reviewers' corrections).
     Returns how many slots were rebuilt."""
-    redo = unsure_slots(slots, choice, conf, cores)
-    if not redo:
-        return 0
     pairs = confident_pairs(engine, slots, choice, conf, cores)
     if sum(pairs.values()) < MIN_PAIRS:
         return 0
@@ -268,12 +276,15 @@ def adapt(engine, slots, choice, conf, runners_up, cores, settings, refine) -> i
     model = estimate(channel.model, pairs)
     if model.gain < MIN_GAIN:       # an engine the channel knows: nothing to learn
         return 0
+    redo = unsure_slots(slots, choice, conf, cores)
+    if not redo:
+        return 0
     lm = engine.lm
     rebuilt: dict[str, tuple] = {}
     changed = []
     for k in redo:
         slot = slots[k]
-        o = place_tone(cores[slot.where].lower(), "new")
+        o = token_of(cores[slot.where])
         cands = rebuilt.get(o)
         if cands is None:
             cands = rebuilt[o] = _rescored(engine, channel, model, o, slot)

@@ -26,7 +26,7 @@ from ..model import RawLine, RawText, RestoredLine, RestoredText, RestoredToken
 from ..resources import dictionaries_dir
 from .channel import Channel, SyllableIndex
 from .decoder import Weights, decode
-from .english import context_words, doubt_keep, foreign_context, looks_misread
+from .english import Context, doubt_keep, looks_misread
 from .language import NOT_VIETNAMESE, is_vietnamese_document
 from .lm import LanguageModel
 from .tokens import CODE, ETH_TO_D, NUM, core_class, punct_tokens, split_line
@@ -206,6 +206,7 @@ class Engine:
         # letter (legacy OCR writes "|" for l and I): a row of a table the source gave, or a line
         # with two bars standing alone or more.
         table_rows = {t.line - 1 + k for t in raw.tables if t.line for k in range(len(t.rows))}
+        context = Context(pieces_of)       # how Vietnamese the lines are, for english.py
         for para in self._paragraphs(lines):
             slots += [bos, bos]
             for li in para:
@@ -222,7 +223,7 @@ class Engine:
                         conf = confs_of(lines[li], piece.word) if kind == "vie" else None
                         slot = self._word_slot(piece.core, kind, settings, (li, pi), conf)
                         if settings.legacy and looks_misread(piece.core, self.lm.id_of(piece.core.lower()) != self.lm.unk) \
-                                and not foreign_context(context_words(pieces_of, para, li, pi)):
+                                and not context.foreign_around(para, li):
                             slot = Slot(slot.ids, doubt_keep(slot.ids, slot.ch, slot.outs), slot.outs, slot.where)
                         second = (second_reading(lines[li], pieces_of[li], pi)
                                   if kind == "vie" and conf is not None and conf < SECOND_BELOW else None)

@@ -36,20 +36,29 @@ def looks_misread(core: str, in_vocabulary: bool) -> bool:
             and not in_vocabulary and not is_valid_syllable(core.lower()))
 
 
-def foreign_context(words: list[str]) -> bool:
-    """True when `words` (the word's neighbours, itself left out) are mostly no syllables."""
-    words = [w for w in words if w.isalpha()]
-    return len(words) >= MIN_CONTEXT and syllable_share(words) < FOREIGN_SHARE
+class Context:
+    """How Vietnamese each line and paragraph of a document is, counted once per line (a long
+    paragraph holds many English-looking words)."""
 
+    def __init__(self, pieces_of: dict):
+        self.pieces_of = pieces_of
+        self._counts: dict[tuple, tuple[int, int]] = {}
 
-def context_words(pieces_of: dict, para: list[int], li: int, pi: int) -> list[str]:
-    """The words around piece `pi` of line `li`: its line's, or its paragraph's when the line
-    is short."""
-    line = [p.core for k, p in enumerate(pieces_of[li]) if k != pi and p.core.isalpha()]
-    if len(line) >= MIN_CONTEXT:
-        return line
-    return [p.core for lj in para for k, p in enumerate(pieces_of[lj])
-            if (lj, k) != (li, pi) and p.core.isalpha()]
+    def _count(self, lines: tuple) -> tuple[int, int]:
+        got = self._counts.get(lines)
+        if got is None:
+            words = [p.core for li in lines for p in self.pieces_of[li] if p.core.isalpha()]
+            got = self._counts[lines] = (len(words), round(syllable_share(words) * len(words)))
+        return got
+
+    def foreign_around(self, para: list[int], li: int) -> bool:
+        """True when the words around an English-looking word of line `li` (itself no syllable,
+        so left out by counting one word less) are mostly no syllables: those of its line, or
+        of its paragraph when the line is short."""
+        n, syllables = self._count((li,))
+        if n - 1 < MIN_CONTEXT:
+            n, syllables = self._count(tuple(para))
+        return n - 1 >= MIN_CONTEXT and syllables / (n - 1) < FOREIGN_SHARE
 
 
 def doubt_keep(ids: np.ndarray, ch: np.ndarray, outs: list) -> np.ndarray:
