@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .charmodel import GENERIC_SHARE, UNREAD_MARKS, CharModel, base
+from .fuzzy import Variants
 from .vietnamese import strip_marks
 
 # P(o|s) = lam P_observed(o|s) + (1 - lam) P_char(o|s), lam = c(s) / (c(s) + K) but at most
@@ -33,6 +34,7 @@ LOGP_QUANT = 100.0
 # log P(o|s) + log P(s) reaches this (common words read plainly score about -6 to -11).
 FALLBACK_BELOW = -13.0
 FALLBACK_SCORED = 30       # at most this many shortlisted words are scored by the letter model
+VARIANTS_SEARCHED = 2      # variants of a token searched within one edit; the others must spell a syllable
 
 
 def rendering_hash(text: str) -> int:
@@ -126,6 +128,7 @@ class Channel:
             self.syllable_total[s] += c
         self.initials = self._read_initials(folder / f"initials-{kind}.tsv")
         self.lookalike = self._lookalikes(self.model)
+        self.variants = Variants(self.model)
         self.hashes = tables[f"{kind}_hash"]
         self.ids = tables[f"{kind}_id"]
         self.logps = -(tables[f"{kind}_logp"].astype(np.float32) / LOGP_QUANT)
@@ -192,13 +195,22 @@ class Channel:
 
     def _fallback(self, o: str) -> list[tuple[int, float]]:
         key = strip_marks(o).translate(self.lookalike)
-        near = self.index.near(key)
+        first: list[int] = []
         if any(c in UNREAD_MARKS for c in key):
-            near = self.index.matching(key) + near
-        if len(near) > FALLBACK_SCORED:    # the letter model is slow: score the commonest words
+            # a letter the engine could not read may be any letter (h_i: hội, hải): the
+            # commonest words that spell the token so come first
             uni = self.index.unigram
-            near = sorted(near, key=lambda i: -uni[i])[:FALLBACK_SCORED]
-        return [(i, self._score(o, i)) for i in near]
+            first = sorted(self.index.matching(key), key=lambda i: -uni[i])[:FALLBACK_SCORED // 3]
+        # the token with its multi-letter misreadings undone (fuzzy.py): what they spell first
+        for k, (variant, _cost) in enumerate(self.variants.of(o, self.lookalike)):
+            found = self.index.groups.get(variant, []) if k >= VARIANTS_SEARCHED else self.index.near(variant, 1, 6)
+            first += [i for i in found if i not in first]
+        near = [i for i in self.index.near(key) if i not in set(first)]
+        first = first[:FALLBACK_SCORED // 2]
+        if len(first) + len(near) > FALLBACK_SCORED:   # the letter model is slow: the commonest words
+            uni = self.index.unigram
+            near = sorted(near, key=lambda i: -uni[i])[:FALLBACK_SCORED - len(first)]
+        return [(i, self._score(o, i)) for i in first + near]
 
     def _capital_misreads(self, cased: str) -> list[tuple[int, float]]:
         """`Poadn` -> candidates of `doadn` starting with đ, scored with how often Đ reads as P."""
