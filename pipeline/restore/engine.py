@@ -21,10 +21,12 @@ import numpy as np
 
 from ..model import RawLine, RawText, RestoredLine, RestoredText, RestoredToken
 from ..resources import dictionaries_dir
+from .capitals import Capitals
 from .channel import Channel, SyllableIndex
 from .decoder import Weights, decode
 from .language import NOT_VIETNAMESE, is_vietnamese_document
 from .lm import LanguageModel
+from .phrases import PhraseBook, repair_phrases
 from .tokens import CODE, ETH_TO_D, NUM, core_class, punct_tokens, split_line
 from .vietnamese import is_valid_syllable, place_tone, strip_marks
 
@@ -177,6 +179,9 @@ class Engine:
         self.channels = {kind: Channel(kind, folder, index, tables) for kind in SETTINGS}
         self.acronyms, self.acronym_of_bare = load_acronyms(folder)
         self.confidence_shift = load_confidence_shift(folder / "ocrconf-vie.tsv")
+        # known phrases repaired after the decode (phrases.py); capitals' marks (capitals.py)
+        self.phrases = PhraseBook(folder / "phrases.npz", self.lm)
+        self.capitals = Capitals(folder / "capitals-vie.tsv")
         self._slot_cache: dict[tuple[str, str], tuple] = {}
         self._fused_cache: dict[tuple[str, str], tuple] = {}
         self._lock = threading.Lock()
@@ -228,6 +233,8 @@ class Engine:
             slots.append(eos)
         runners_up: list = []
         choice, conf = decode(self.lm, [s.ids for s in slots], [s.ch for s in slots], settings.weights, runners_up)
+        if self.phrases is not None:     # a known phrase with one syllable the decode got wrong
+            repair_phrases(self, slots, choice, conf, runners_up, kind, pieces_of)
         chosen = {}
         for s, c, p, alts in zip(slots, choice, conf, runners_up):
             if s.where is not None:
@@ -382,6 +389,8 @@ class Engine:
         lower = place_tone(core.lower(), "new")
         cased = core if core[:1].isupper() else None
         cands = self.channels[kind].candidates(lower, cased)
+        if kind == "vie" and self.capitals is not None and len(core) >= 2 and core.isupper():
+            cands = self._capital_candidates(lower, cands)
         if cands:
             scored = sorted(((lp + UNIGRAM_PRIOR * float(lm.uni[i]), i, lp) for i, lp in cands), reverse=True)
             floor = scored[0][0] - PRUNE_MARGIN
@@ -403,6 +412,17 @@ class Engine:
             ch.append(keep_lp if keep_lp is not None else min(ch or [0.0]) - 2.0)
             outs.append(None)
         return np.array(ids), np.array(ch, dtype=np.float64), outs
+
+    def _capital_candidates(self, lower: str, cands):
+        """An upper-case word's candidates: every syllable with its bare letters, scored by how
+        Tesseract `vie` reads capitals' marks (capitals.py), in place of the small-letter
+        channel's score for them; the channel's other readings stay."""
+        best = dict(cands)
+        for i in self.channels["vie"].index.groups.get(strip_marks(lower), ()):
+            lp = self.capitals.score(self.lm.vocab[i], lower)
+            if lp is not None:
+                best[i] = lp
+        return sorted(best.items(), key=lambda c: -c[1])
 
     def _spell_code(self, core: str, settings: Settings):
         """A code with abbreviations whose Đ the OCR dropped (ND-CP -> NĐ-CP), or None."""
