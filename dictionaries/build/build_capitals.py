@@ -12,7 +12,7 @@ u ư, i, y, d đ) and per tone, from aligned upper-case tokens whose bare letter
   - pages rendered for this (`--render N` into --pages DIR, resumable): windows of corpus lines
     (corpus.py's documents, held-out ones left out) written in capitals, rendered by
     benchmarks/synth_scan.py (clean/office/poor, and make_ocr_pairs.py's 150 dpi scan and
-    copier; two fonts; capital lines are set in bold, as headers are) and read by
+    copier, and 100 dpi; two fonts; capital lines are set in bold, as headers are) and read by
     `tesseract -l vie`.
 The table is `source letter<TAB>read as<TAB>count`, tones as `tone:N` (0 none, 1 sắc, 2 huyền,
 3 hỏi, 4 ngã, 5 nặng); pipeline/restore/capitals.py turns it into log-probabilities.
@@ -39,7 +39,9 @@ from pipeline.restore.capitals import mark_pairs  # noqa: E402
 
 # the renderer's profiles and make_ocr_pairs.py's 150 dpi scan and copier: real headers come on
 # low-resolution scans, where capitals' marks suffer most
-PROFILES = ["clean", "office", "poor", "lowres", "copy", "lowres"]
+PROFILES = ["clean", "office", "poor", "lowres", "copy", "dpi100"]
+# 100 dpi, as many archive scans are (a copy of make_ocr_pairs.py's 150 dpi profile, smaller)
+DPI100 = dict(skew=1.0, blur=0.5, noise=5.0, light=0.10, ink=0, jpeg=60, scale=0.33)
 FONTS = ["liberation", "dejavu"]
 SIZES = [12.0, 13.0, 14.0]
 
@@ -47,7 +49,8 @@ SIZES = [12.0, 13.0, 14.0]
 def render_pages(out: Path, count: int, seed: int = 4242) -> None:
     import synth_scan
     sys.path.insert(0, str(HERE))
-    from make_ocr_pairs import degrade, page_lines
+    from make_ocr_pairs import EXTRA_PROFILES, degrade, page_lines
+    EXTRA_PROFILES.setdefault("dpi100", DPI100)
     out.mkdir(parents=True, exist_ok=True)
     files = corpus.corpus_files()
     rnd = random.Random(seed)
