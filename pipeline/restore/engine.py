@@ -415,12 +415,13 @@ class Engine:
 
     def _capital_candidates(self, lower: str, cands):
         """An upper-case word's candidates: every syllable with its bare letters, scored by how
-        Tesseract `vie` reads capitals' marks (capitals.py), in place of the small-letter
-        channel's score for them; the channel's other readings stay."""
+        Tesseract `vie` reads capitals' marks (capitals.py) or by the channel, whichever finds
+        the reading likelier (the channel knows confusions of whole marks, BÕ for BỔ, that the
+        letter-and-tone model of capitals does not)."""
         best = dict(cands)
         for i in self.channels["vie"].index.groups.get(strip_marks(lower), ()):
             lp = self.capitals.score(self.lm.vocab[i], lower)
-            if lp is not None:
+            if lp is not None and lp > best.get(i, -1e9):
                 best[i] = lp
         return sorted(best.items(), key=lambda c: -c[1])
 
