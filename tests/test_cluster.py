@@ -461,3 +461,31 @@ def test_the_scheduler_gone_mid_run_is_a_clear_error_and_the_manifest_resumes(tm
     r = subprocess.run([*SOHOA, "process", str(src), "-o", str(out)], env=ENV, cwd=ROOT,
                        capture_output=True, text=True, timeout=180)
     assert r.returncode == ExitCode.OK and f"{6 - done} done, {done} skipped" in r.stderr
+
+
+def test_every_worker_gone_mid_run_stops_the_run_instead_of_waiting_forever(tmp_path):
+    """Dask holds tasks while no worker is there; sohoa waits SOHOA_WORKERS_WAIT seconds for one
+    to come back, then stops with E212 and a manifest the next run resumes from."""
+    from tests.dask_cluster import DaskCluster
+    src, out = tmp_path / "in", tmp_path / "out"
+    texts(src, 6)
+    lonely = DaskCluster(tmp_path / "dask", workers=1)
+    try:
+        lonely.client().close()
+        proc = subprocess.Popen([*SOHOA, "process", str(src), "-o", str(out), "--scheduler", lonely.address],
+                                env=dict(ENV, SOHOA_WORKERS_WAIT="3"), cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for(lambda: done_count(out) >= 1 or proc.poll() is not None, 120, "a document done")
+            os.killpg(lonely.workers[0].pid, signal.SIGKILL)     # the nanny and its worker
+            _, err = proc.communicate(timeout=90)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    finally:
+        lonely.close()
+    assert proc.returncode == ExitCode.MISSING_DEPENDENCY, err
+    assert f"[E212] every worker left the Dask scheduler at {lonely.address}" in err
+    assert "rerun the same command" in err and "Traceback" not in err
+    done = done_count(out)
+    assert 1 <= done < 6 and "not run" in err

@@ -37,6 +37,7 @@ import logging
 import os
 import queue
 import re
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,7 +49,10 @@ from .runner import Task, crash_outcome
 from .worker import failure, warm_up
 
 WINDOW_PER_THREAD = 2          # documents in flight per worker thread: one running, one queued
-WORKERS_WAIT = 60.0            # seconds to wait for a first worker to join the scheduler
+# Seconds to wait for a first worker to join the scheduler, and for one to come back when every
+# worker has left mid-run (the run then stops with E212 rather than wait forever; the manifest
+# keeps what was done). SOHOA_WORKERS_WAIT sets it (a site whose workers restart slowly).
+WORKERS_WAIT = float(os.environ.get("SOHOA_WORKERS_WAIT", "60"))
 POLL = 1.0                     # seconds between checks that the scheduler is still there
 _ADDRESS = re.compile(r"^(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$")
 START_HINT = "start one with `dask scheduler`, and workers with `dask worker tcp://HOST:PORT --nthreads 1`"
@@ -224,6 +228,26 @@ class Cluster:
                                   hint="the documents done so far are in the manifest and the reports; start the "
                                        "scheduler and workers again and rerun the same command to do the rest")
 
+    def _check_workers_left(self, since: float | None, waiting: int) -> float | None:
+        """When the scheduler has had no worker since `since` for WORKERS_WAIT seconds, stop:
+        Dask would hold the documents forever. Returns the new `since` (None: workers are there)."""
+        try:
+            workers = len(self.client.nthreads())
+        except Exception:   # noqa: BLE001 (the scheduler cannot answer)
+            raise self.lost() from None
+        if workers:
+            return None
+        now = time.monotonic()
+        if since is None:
+            return now
+        if now - since > WORKERS_WAIT:
+            raise ClusterWorkersError(
+                f"every worker left the Dask scheduler at {self.address} and none came back within "
+                f"{WORKERS_WAIT:.0f} s; {waiting} document(s) were waiting",
+                hint="the documents done so far are in the manifest and the reports; start workers again "
+                     "and rerun the same command to do the rest")
+        return since
+
     def run_tasks(self, tasks: list[Task], workers: int, on_outcome: Callable[[Task, dict], bool]) -> None:
         """runner.run_tasks on the cluster: `on_outcome(task, outcome)` in this process as each
         document finishes, in completion order; False stops sending documents (those in flight
@@ -233,6 +257,7 @@ class Cluster:
         running: dict = {}                      # future -> task
         finished: queue.Queue = queue.Queue()   # futures, as Dask's threads see them finish
         stopping = False
+        no_workers_since: float | None = None
         try:
             while running or (pending and not stopping):
                 room = WINDOW_PER_THREAD * self.threads() - len(running) if pending and not stopping else 0
@@ -248,6 +273,7 @@ class Cluster:
                 except queue.Empty:
                     if self.client.status not in ("running", "connecting"):
                         raise self.lost() from None
+                    no_workers_since = self._check_workers_left(no_workers_since, len(running))
                     continue
                 task = running.pop(future)
                 outcome = self.outcome(future, task)
