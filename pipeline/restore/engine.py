@@ -7,8 +7,11 @@
 2. Turn the document into slots, paragraph by paragraph (lines between blank lines: context
    carries across line breaks): punctuation, numbers, numbering and abbreviations are fixed;
    each word gets candidate syllables from the channel (channel.py), plus itself.
-3. Decode with the trigram LM (decoder.py), then write the chosen words back in the places of
-   the originals, with the original's case, leaving every other character of the line alone.
+   An upper-case word also gets the syllables its capitals' marks may have been misread from
+   (capitals.py).
+3. Decode with the trigram LM (decoder.py); repair a known phrase with one misread syllable
+   (phrases.py); then write the chosen words back in the places of the originals, with the
+   original's case, leaving every other character of the line alone.
 """
 from __future__ import annotations
 
