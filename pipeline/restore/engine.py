@@ -223,7 +223,8 @@ class Engine:
                         slots.append(self._fixed_id(self.lm.num if piece.core.isdigit() else self.lm.code))
                     elif piece.core:
                         conf = confs_of(lines[li], piece.word) if kind == "vie" else None
-                        slot = self._word_slot(piece.core, kind, settings, (li, pi), conf)
+                        name = after_unit_word(pieces_of[li], pi)
+                        slot = self._word_slot(piece.core, kind, settings, (li, pi), conf, name)
                         second = (second_reading(lines[li], pieces_of[li], pi)
                                   if kind == "vie" and conf is not None and conf < SECOND_BELOW else None)
                         if second is not None and any(c.isalpha() for c in piece.core):
@@ -307,11 +308,12 @@ class Engine:
     def _fixed_id(i: int) -> Slot:
         return Slot(np.array([i]), np.zeros(1), [None], None)
 
-    def _word_slot(self, core: str, kind: str, settings: Settings, where, ocr_conf=None) -> Slot:
-        key = (core, kind)
+    def _word_slot(self, core: str, kind: str, settings: Settings, where, ocr_conf=None,
+                   name: bool = False) -> Slot:
+        key = (core, kind, name)
         cached = self._slot_cache.get(key)
         if cached is None:
-            ids, ch, outs = self._candidates(core, kind, settings)
+            ids, ch, outs = self._candidates(core, kind, settings, name)
             lower = place_tone(core.lower(), "new")
             as_read = np.array([o is None or o == lower for o in outs])
             cached = (ids, ch, outs, as_read)
@@ -358,7 +360,7 @@ class Engine:
         ch = np.where([o is None for o in outs], np.minimum(ch, SETTINGS["vie"].keep_logp), ch)
         return Slot(ids, ch + SECOND_WEIGHT * second_lp, outs, slot.where)
 
-    def _candidates(self, core: str, kind: str, settings: Settings):
+    def _candidates(self, core: str, kind: str, settings: Settings, name: bool = False):
         lm = self.lm
         cls = core_class(core)
         if cls == NUM:
@@ -392,7 +394,7 @@ class Engine:
         lower = place_tone(core.lower(), "new")
         cased = core if core[:1].isupper() else None
         cands = self.channels[kind].candidates(lower, cased)
-        if kind == "vie" and self.capitals is not None and len(core) >= 2 and core.isupper():
+        if kind == "vie" and self.capitals is not None and len(core) >= 2 and core.isupper() and not name:
             cands = self._capital_candidates(lower, cands)
         if cands:
             scored = sorted(((lp + UNIGRAM_PRIOR * float(lm.uni[i]), i, lp) for i, lp in cands), reverse=True)
@@ -447,6 +449,23 @@ class Engine:
 
 
 _UPPER_RUN = re.compile(r"(?<![^\W\d_])[A-Z]{2,8}(?![^\W\d_])")
+
+
+# Administrative units, by their bare letters (TỈNH, HUYỆN, XÃ, PHƯỜNG, THỊ TRẤN, THÀNH PHỐ): the
+# capitals after one are a place's name, which the LM knows too little to re-mark (a province
+# BÌNH PHÚ would become PHỦ, the commoner syllable). QUẬN is left out: bare, it is CƠ QUAN.
+_UNIT_WORDS = {"TINH": "", "HUYEN": "", "XA": "", "PHUONG": "", "TRAN": "THI", "PHO": "THANH"}
+
+
+def after_unit_word(pieces, pi: int) -> bool:
+    """Whether piece `pi` is one of the two words after an administrative unit on its line."""
+    def bare(j):
+        return strip_marks(pieces[j].core).upper() if j >= 0 and pieces[j].core.isupper() else ""
+    for j in range(max(pi - 2, 0), pi):
+        before = _UNIT_WORDS.get(bare(j))
+        if before is not None and (not before or bare(j - 1) == before):
+            return True
+    return False
 
 
 def neighbours(pieces, pi: int) -> tuple[str, str]:
