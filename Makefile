@@ -52,5 +52,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test,cluster]'   # cluster: Dask's distributed, for --scheduler
 	touch $@
 
+# The engines the models never saw, for benchmarks/unseen_engines.py (GNU Ocrad, GOCR).
+.PHONY: unseen-engines
+unseen-engines:
+	@$(MAKE) --no-print-directory debs DEBS="ocrad gocr"
+
 clean:
 	rm -rf $(VENV) build *.egg-info output/*.json output/*.docx output/*.txt output/*.words.json.gz

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .charmodel import GENERIC_SHARE, CharModel, base
+from .fuzzy import Variants
 from .vietnamese import strip_marks
 
 # P(o|s) = lam P_observed(o|s) + (1 - lam) P_char(o|s), lam = c(s) / (c(s) + K) but at most
@@ -32,6 +33,7 @@ LOGP_QUANT = 100.0
 # log P(o|s) + log P(s) reaches this (common words read plainly score about -6 to -11).
 FALLBACK_BELOW = -13.0
 FALLBACK_SCORED = 30       # at most this many shortlisted words are scored by the letter model
+VARIANTS_SEARCHED = 2      # variants of a token searched within one edit; the others must spell a syllable
 
 
 def rendering_hash(text: str) -> int:
@@ -113,6 +115,7 @@ class Channel:
             self.syllable_total[s] += c
         self.initials = self._read_initials(folder / f"initials-{kind}.tsv")
         self.lookalike = self._lookalikes(self.model)
+        self.variants = Variants(self.model)
         self.hashes = tables[f"{kind}_hash"]
         self.ids = tables[f"{kind}_id"]
         self.logps = -(tables[f"{kind}_logp"].astype(np.float32) / LOGP_QUANT)
@@ -176,11 +179,17 @@ class Channel:
 
     def _fallback(self, o: str) -> list[tuple[int, float]]:
         key = strip_marks(o).translate(self.lookalike)
-        near = self.index.near(key)
-        if len(near) > FALLBACK_SCORED:    # the letter model is slow: score the commonest words
+        # the token with its multi-letter misreadings undone (fuzzy.py): what they spell first
+        first: list[int] = []
+        for k, (variant, _cost) in enumerate(self.variants.of(o, self.lookalike)):
+            found = self.index.groups.get(variant, []) if k >= VARIANTS_SEARCHED else self.index.near(variant, 1, 6)
+            first += [i for i in found if i not in first]
+        near = [i for i in self.index.near(key) if i not in set(first)]
+        first = first[:FALLBACK_SCORED // 2]
+        if len(first) + len(near) > FALLBACK_SCORED:   # the letter model is slow: the commonest words
             uni = self.index.unigram
-            near = sorted(near, key=lambda i: -uni[i])[:FALLBACK_SCORED]
-        return [(i, self._score(o, i)) for i in near]
+            near = sorted(near, key=lambda i: -uni[i])[:FALLBACK_SCORED - len(first)]
+        return [(i, self._score(o, i)) for i in first + near]
 
     def _capital_misreads(self, cased: str) -> list[tuple[int, float]]:
         """`Poadn` -> candidates of `doadn` starting with đ, scored with how often Đ reads as P."""

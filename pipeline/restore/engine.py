@@ -9,9 +9,12 @@
    each word gets candidate syllables from the channel (channel.py), plus itself.
    An upper-case word also gets the syllables its capitals' marks may have been misread from
    (capitals.py).
-3. Decode with the trigram LM (decoder.py); repair a known phrase with one misread syllable
-   (phrases.py); then write the chosen words back in the places of the originals, with the
-   original's case, leaving every other character of the line alone.
+3. Decode with the trigram LM (decoder.py), then write the chosen words back in the places of
+   the originals, with the original's case, leaving every other character of the line alone.
+   In legacy OCR, the letter channel is first adapted to the document from its sure words and
+   its unsure words decoded again (adapt.py), and an English-looking word of a Vietnamese line
+   is taken for a misreading (english.py). After the decode, a known phrase with one misread
+   syllable is repaired (phrases.py).
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from ..resources import dictionaries_dir
 from .capitals import Capitals
 from .channel import Channel, SyllableIndex
 from .decoder import Weights, decode
+from .english import Context, doubt_keep, looks_misread
 from .language import NOT_VIETNAMESE, is_vietnamese_document
 from .lm import LanguageModel
 from .phrases import PhraseBook, repair_phrases
@@ -37,7 +41,7 @@ from .vietnamese import is_valid_syllable, place_tone, strip_marks
 VIETNAMESE_ONLY = set("ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĩũ")
 # Symbols an English model writes for Vietnamese letters (x& xã, v¢ vợ, N§i Nội) and that no
 # document number or code contains
-OCR_JUNK = frozenset("&¢§©®£¥¤")   # not °: 25°C is written so
+OCR_JUNK = frozenset("&¢§©®£¥¤_")   # not °: 25°C is written so; `_`: what Ocrad and GOCR write for a letter they cannot read
 LEGACY_MAX_SHARE = 0.12   # below this share of words with such letters, the text is legacy OCR
 
 
@@ -190,8 +194,9 @@ class Engine:
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ public
-    def restore(self, raw: RawText, corrections=None) -> RestoredText:
-        """Restore `raw`; `corrections` (corrections.Corrections, reviewers' words) are preferred."""
+    def restore(self, raw: RawText, corrections=None, adapt: bool = True) -> RestoredText:
+        """Restore `raw`; `corrections` (corrections.Corrections, reviewers' words) are preferred.
+        `adapt=False` leaves out the per-document adaptation of legacy OCR (for measuring it)."""
         condition = detect_condition(raw)
         if condition == NOT_VIETNAMESE:     # left as it is: restoring would make Vietnamese up
             return RestoredText(lines=[self._line(li, line, line.text, split_line(line.text), {})
@@ -209,6 +214,7 @@ class Engine:
         # letter (legacy OCR writes "|" for l and I): a row of a table the source gave, or a line
         # with two bars standing alone or more.
         table_rows = {t.line - 1 + k for t in raw.tables if t.line for k in range(len(t.rows))}
+        context = Context(pieces_of)       # how Vietnamese the lines are, for english.py
         for para in self._paragraphs(lines):
             slots += [bos, bos]
             for li in para:
@@ -225,6 +231,9 @@ class Engine:
                         conf = confs_of(lines[li], piece.word) if kind == "vie" else None
                         name = after_unit_word(pieces_of[li], pi)
                         slot = self._word_slot(piece.core, kind, settings, (li, pi), conf, name)
+                        if settings.legacy and looks_misread(piece.core, self.lm.id_of(piece.core.lower()) != self.lm.unk) \
+                                and not context.foreign_around(para, li):
+                            slot = Slot(slot.ids, doubt_keep(slot.ids, slot.ch, slot.outs), slot.outs, slot.where)
                         second = (second_reading(lines[li], pieces_of[li], pi)
                                   if kind == "vie" and conf is not None and conf < SECOND_BELOW else None)
                         if second is not None and any(c.isalpha() for c in piece.core):
@@ -237,6 +246,17 @@ class Engine:
             slots.append(eos)
         runners_up: list = []
         choice, conf = decode(self.lm, [s.ids for s in slots], [s.ch for s in slots], settings.weights, runners_up)
+        if adapt and settings.legacy:
+            # the engine's habits, learned from this document's sure words (adapt.py)
+            from .adapt import adapt as adapt_document
+            cores = {(li, pi): pieces_of[li][pi].core for li in pieces_of for pi in range(len(pieces_of[li]))}
+
+            def refine(slot: Slot) -> Slot:
+                if not corrections:
+                    return slot
+                li, pi = slot.where
+                return corrections.adjust(slot, pieces_of[li][pi].core, *neighbours(pieces_of[li], pi), self.lm)
+            adapt_document(self, slots, choice, conf, runners_up, cores, settings, refine)
         if self.phrases is not None:     # a known phrase with one syllable the decode got wrong
             repair_phrases(self, slots, choice, conf, runners_up, kind, pieces_of)
         chosen = {}
