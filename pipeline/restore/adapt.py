@@ -13,14 +13,16 @@ confidence. So, after the first decoding of a legacy document:
    weight PRIOR on the global probabilities, backed off through the letter's family and, for the
    letters an engine without Vietnamese cannot read, through all of them: an engine that writes
    `_` for ậ writes it for ồ too);
-3. the unsure words (posterior below UNSURE, or kept as a non-syllable) get their candidates again
-   from the adapted model: their old candidates rescored, plus the syllables near the token by
-   bare letters (channel.SyllableIndex.near), rescored;
-4. the paragraphs holding them are decoded again.
+3. unless the document's model explains those pairs hardly better than the global one (MIN_GAIN:
+   an engine the channel was trained on), the unsure words (posterior below UNSURE, kept as a
+   non-syllable, or kept as read with an accent) get their candidates again from the adapted
+   model: their old candidates rescored, plus the syllables near the token by bare letters
+   (channel.SyllableIndex.near), rescored;
+4. each run of them is decoded again, the CONTEXT words on either side held as chosen.
 
 Documents with fewer than MIN_PAIRS confident words, or with no unsure word, are left as the first
 decoding made them. The cost is bounded by rescoring only unsure words, each distinct token once,
-and decoding again only the paragraphs that changed (benchmarks/unseen_engines.py measures it).
+and decoding again only their runs (benchmarks/unseen_engines.py measures it).
 """
 from __future__ import annotations
 
@@ -182,7 +184,7 @@ class DocumentModel:
 
 # Alignments under the global model, shared by all documents (the first EM round's).
 _global_paths: dict[tuple[int, str, str], list] = {}
-GLOBAL_PATHS_MAX = 200_000
+GLOBAL_PATHS_MAX = 20_000      # ~1 kB each
 
 
 def _align(model, o: str, s: str) -> list:
@@ -221,7 +223,7 @@ def token_of(core: str, _cache: dict = {}) -> str:
     of a long document passes here)."""
     got = _cache.get(core)
     if got is None:
-        if len(_cache) > 200_000:
+        if len(_cache) > 50_000:
             _cache.clear()
         got = _cache[core] = place_tone(core.lower(), "new")
     return got
