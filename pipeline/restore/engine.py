@@ -7,11 +7,14 @@
 2. Turn the document into slots, paragraph by paragraph (lines between blank lines: context
    carries across line breaks): punctuation, numbers, numbering and abbreviations are fixed;
    each word gets candidate syllables from the channel (channel.py), plus itself.
+   An upper-case word also gets the syllables its capitals' marks may have been misread from
+   (capitals.py).
 3. Decode with the trigram LM (decoder.py), then write the chosen words back in the places of
    the originals, with the original's case, leaving every other character of the line alone.
    In legacy OCR, the letter channel is first adapted to the document from its sure words and
    its unsure words decoded again (adapt.py), and an English-looking word of a Vietnamese line
-   is taken for a misreading (english.py).
+   is taken for a misreading (english.py). After the decode, a known phrase with one misread
+   syllable is repaired (phrases.py).
 """
 from __future__ import annotations
 
@@ -24,11 +27,13 @@ import numpy as np
 
 from ..model import RawLine, RawText, RestoredLine, RestoredText, RestoredToken
 from ..resources import dictionaries_dir
+from .capitals import Capitals
 from .channel import Channel, SyllableIndex
 from .decoder import Weights, decode
 from .english import Context, doubt_keep, looks_misread
 from .language import NOT_VIETNAMESE, is_vietnamese_document
 from .lm import LanguageModel
+from .phrases import PhraseBook, repair_phrases
 from .tokens import CODE, ETH_TO_D, NUM, core_class, punct_tokens, split_line
 from .vietnamese import is_valid_syllable, place_tone, strip_marks
 
@@ -181,6 +186,9 @@ class Engine:
         self.channels = {kind: Channel(kind, folder, index, tables) for kind in SETTINGS}
         self.acronyms, self.acronym_of_bare = load_acronyms(folder)
         self.confidence_shift = load_confidence_shift(folder / "ocrconf-vie.tsv")
+        # known phrases repaired after the decode (phrases.py); capitals' marks (capitals.py)
+        self.phrases = PhraseBook(folder / "phrases.npz", self.lm)
+        self.capitals = Capitals(folder / "capitals-vie.tsv")
         self._slot_cache: dict[tuple[str, str], tuple] = {}
         self._fused_cache: dict[tuple[str, str], tuple] = {}
         self._lock = threading.Lock()
@@ -221,7 +229,8 @@ class Engine:
                         slots.append(self._fixed_id(self.lm.num if piece.core.isdigit() else self.lm.code))
                     elif piece.core:
                         conf = confs_of(lines[li], piece.word) if kind == "vie" else None
-                        slot = self._word_slot(piece.core, kind, settings, (li, pi), conf)
+                        name = after_unit_word(pieces_of[li], pi)
+                        slot = self._word_slot(piece.core, kind, settings, (li, pi), conf, name)
                         if settings.legacy and looks_misread(piece.core, self.lm.id_of(piece.core.lower()) != self.lm.unk) \
                                 and not context.foreign_around(para, li):
                             slot = Slot(slot.ids, doubt_keep(slot.ids, slot.ch, slot.outs), slot.outs, slot.where)
@@ -248,6 +257,8 @@ class Engine:
                 li, pi = slot.where
                 return corrections.adjust(slot, pieces_of[li][pi].core, *neighbours(pieces_of[li], pi), self.lm)
             adapt_document(self, slots, choice, conf, runners_up, cores, settings, refine)
+        if self.phrases is not None:     # a known phrase with one syllable the decode got wrong
+            repair_phrases(self, slots, choice, conf, runners_up, kind, pieces_of)
         chosen = {}
         for s, c, p, alts in zip(slots, choice, conf, runners_up):
             if s.where is not None:
@@ -317,11 +328,12 @@ class Engine:
     def _fixed_id(i: int) -> Slot:
         return Slot(np.array([i]), np.zeros(1), [None], None)
 
-    def _word_slot(self, core: str, kind: str, settings: Settings, where, ocr_conf=None) -> Slot:
-        key = (core, kind)
+    def _word_slot(self, core: str, kind: str, settings: Settings, where, ocr_conf=None,
+                   name: bool = False) -> Slot:
+        key = (core, kind, name)
         cached = self._slot_cache.get(key)
         if cached is None:
-            ids, ch, outs = self._candidates(core, kind, settings)
+            ids, ch, outs = self._candidates(core, kind, settings, name)
             lower = place_tone(core.lower(), "new")
             as_read = np.array([o is None or o == lower for o in outs])
             cached = (ids, ch, outs, as_read)
@@ -368,7 +380,7 @@ class Engine:
         ch = np.where([o is None for o in outs], np.minimum(ch, SETTINGS["vie"].keep_logp), ch)
         return Slot(ids, ch + SECOND_WEIGHT * second_lp, outs, slot.where)
 
-    def _candidates(self, core: str, kind: str, settings: Settings):
+    def _candidates(self, core: str, kind: str, settings: Settings, name: bool = False):
         lm = self.lm
         cls = core_class(core)
         if cls == NUM:
@@ -402,6 +414,8 @@ class Engine:
         lower = place_tone(core.lower(), "new")
         cased = core if core[:1].isupper() else None
         cands = self.channels[kind].candidates(lower, cased)
+        if kind == "vie" and self.capitals is not None and len(core) >= 2 and core.isupper() and not name:
+            cands = self._capital_candidates(lower, cands)
         if cands:
             scored = sorted(((lp + UNIGRAM_PRIOR * float(lm.uni[i]), i, lp) for i, lp in cands), reverse=True)
             floor = scored[0][0] - PRUNE_MARGIN
@@ -424,6 +438,18 @@ class Engine:
             outs.append(None)
         return np.array(ids), np.array(ch, dtype=np.float64), outs
 
+    def _capital_candidates(self, lower: str, cands):
+        """An upper-case word's candidates: every syllable with its bare letters, scored by how
+        Tesseract `vie` reads capitals' marks (capitals.py) or by the channel, whichever finds
+        the reading likelier (the channel knows confusions of whole marks, BÕ for BỔ, that the
+        letter-and-tone model of capitals does not)."""
+        best = dict(cands)
+        for i in self.channels["vie"].index.groups.get(strip_marks(lower), ()):
+            lp = self.capitals.score(self.lm.vocab[i], lower)
+            if lp is not None and lp > best.get(i, -1e9):
+                best[i] = lp
+        return sorted(best.items(), key=lambda c: -c[1])
+
     def _spell_code(self, core: str, settings: Settings):
         """A code with abbreviations whose Đ the OCR dropped (ND-CP -> NĐ-CP), or None."""
         if not settings.legacy:
@@ -443,6 +469,23 @@ class Engine:
 
 
 _UPPER_RUN = re.compile(r"(?<![^\W\d_])[A-Z]{2,8}(?![^\W\d_])")
+
+
+# Administrative units, by their bare letters (TỈNH, HUYỆN, XÃ, PHƯỜNG, THỊ TRẤN, THÀNH PHỐ): the
+# capitals after one are a place's name, which the LM knows too little to re-mark (a province
+# BÌNH PHÚ would become PHỦ, the commoner syllable). QUẬN is left out: bare, it is CƠ QUAN.
+_UNIT_WORDS = {"TINH": "", "HUYEN": "", "XA": "", "PHUONG": "", "TRAN": "THI", "PHO": "THANH"}
+
+
+def after_unit_word(pieces, pi: int) -> bool:
+    """Whether piece `pi` is one of the two words after an administrative unit on its line."""
+    def bare(j):
+        return strip_marks(pieces[j].core).upper() if j >= 0 and pieces[j].core.isupper() else ""
+    for j in range(max(pi - 2, 0), pi):
+        before = _UNIT_WORDS.get(bare(j))
+        if before is not None and (not before or bare(j - 1) == before):
+            return True
+    return False
 
 
 def neighbours(pieces, pi: int) -> tuple[str, str]:
