@@ -237,3 +237,12 @@ def test_a_unit_chain_is_restored_word_by_word():
     text = ("Uy ban nhan dan xa xay dung ké hoach phat trién kinh té nam 2026 nhu sau:\n"
             "- Thu nhap binh quan dau nguoi dat 52 triéu déng/ngudi/nam.")
     assert restore_string(text).text.endswith("đạt 52 triệu đồng/người/năm.")
+
+
+def test_a_capital_i_that_an_english_model_wrote_for_l_does_not_capitalise_the_word():
+    """`I6p` is lớp read by an English model (I for l): the restored word is lower-case, as
+    printed; a real capital stays one."""
+    text = "Ty 1é tré em 6 tudi vao I6p 1 dat 100%.\nGidi thiéu quan chung tham du I6p béi dudng.\n"
+    out = restore_string(text).text
+    assert "vào lớp 1" in out and "tham dự lớp bồi dưỡng" in out
+    assert restore_string("Lép 1 dat 100%. Ty 1é tré em vao lép 1 dat 98%.\n").text.startswith("Lớp 1")

@@ -118,6 +118,8 @@ def apply_case(pattern: str, word: str, heading: bool) -> str:
     if (len(letters) >= 2 and upper >= 0.6 * len(letters)) or (heading and upper == len(letters)):
         return word.upper()
     first = next((c for c in pattern if c.isalnum()), "")
+    if first == "I" and word[:1] == "l" and not heading:
+        return word     # an English model's capital I for a small l (I6p for lớp): not a capital
     if first.isupper() or (first.isdigit() and heading):
         return word[:1].upper() + word[1:]
     return word
