@@ -154,6 +154,7 @@ def main():
     from pipeline.model import RawText
     from pipeline.restore import restore_text
     from pipeline.restore.engine import get_engine
+    from pipeline.restore.vietnamese import is_valid_syllable
     texts = [(d / f"{pid}.eng.txt").read_text(encoding="utf-8") for d, pid in shared]
     long_text = "\n\n".join(texts * 3)
     n_syll = len(vnscore.tokens(long_text))
@@ -163,6 +164,7 @@ def main():
         engine._slot_cache.clear()
         for channel in engine.channels.values():
             channel._cache.clear()
+        is_valid_syllable.cache_clear()
     cold()
     t = time.perf_counter()
     restore_text(RawText.from_string(long_text))

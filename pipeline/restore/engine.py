@@ -231,7 +231,8 @@ class Engine:
                         slots.append(self._fixed_id(self.lm.num if piece.core.isdigit() else self.lm.code))
                     elif piece.core:
                         conf = confs_of(lines[li], piece.word) if kind == "vie" else None
-                        name = after_unit_word(pieces_of[li], pi)
+                        # only a capitals' slot asks whether it is a place's name (speed)
+                        name = kind == "vie" and piece.core.isupper() and after_unit_word(pieces_of[li], pi)
                         slot = self._word_slot(piece.core, kind, settings, (li, pi), conf, name)
                         if settings.legacy and looks_misread(piece.core, self.lm.id_of(piece.core.lower()) != self.lm.unk) \
                                 and not context.foreign_around(para, li):

@@ -171,6 +171,7 @@ ak ăk âk ek êk ok ôk uk
 STOP_FINALS = ("c", "ch", "p", "t", "k")
 
 
+@lru_cache(maxsize=1 << 16)     # asked of every word several times (condition, English words, unsure)
 def is_valid_syllable(word: str) -> bool:
     """A well-formed Vietnamese syllable (any case): a known rhyme, a tone its final allows."""
     base, tone = strip_tone(word.lower())
