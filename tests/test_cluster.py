@@ -433,27 +433,34 @@ def test_workers_load_the_models_once_each_also_workers_that_join_later(cluster,
     assert {w: later[w] for w in first if w in later} == {w: first[w] for w in first if w in later}
 
 
-@pytest.mark.slow
-def test_the_scheduler_gone_mid_run_is_a_clear_error_and_the_manifest_resumes(tmp_path):
+def run_and_break_a_lonely_cluster(tmp_path, src: Path, out: Path, fault, env=ENV) -> tuple[int, str, str]:
+    """`sohoa process src -o out --scheduler` on a cluster of one worker; once a document is
+    done, `fault(cluster)` breaks it. The command's exit status and stderr, and the address."""
     from tests.dask_cluster import DaskCluster
-    src, out = tmp_path / "in", tmp_path / "out"
-    texts(src, 6)
     lonely = DaskCluster(tmp_path / "dask", workers=1)
     try:
         lonely.client().close()
         proc = subprocess.Popen([*SOHOA, "process", str(src), "-o", str(out), "--scheduler", lonely.address],
-                                env=ENV, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             wait_for(lambda: done_count(out) >= 1 or proc.poll() is not None, 120, "a document done")
-            lonely.kill_scheduler()
-            _, err = proc.communicate(timeout=60)
+            fault(lonely)
+            _, err = proc.communicate(timeout=90)
         finally:
             if proc.poll() is None:
                 proc.kill()
     finally:
         lonely.close()
-    assert proc.returncode == ExitCode.MISSING_DEPENDENCY, err
-    assert f"[E211] lost the connection to the Dask scheduler at {lonely.address}" in err
+    return proc.returncode, err, lonely.address
+
+
+@pytest.mark.slow
+def test_the_scheduler_gone_mid_run_is_a_clear_error_and_the_manifest_resumes(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    texts(src, 6)
+    code, err, address = run_and_break_a_lonely_cluster(tmp_path, src, out, lambda c: c.kill_scheduler())
+    assert code == ExitCode.MISSING_DEPENDENCY, err
+    assert f"[E211] lost the connection to the Dask scheduler at {address}" in err
     assert "rerun the same command" in err and "Traceback" not in err
     done = done_count(out)
     assert 1 <= done < 6 and f"{done} done" in err and "not run" in err
@@ -466,26 +473,13 @@ def test_the_scheduler_gone_mid_run_is_a_clear_error_and_the_manifest_resumes(tm
 def test_every_worker_gone_mid_run_stops_the_run_instead_of_waiting_forever(tmp_path):
     """Dask holds tasks while no worker is there; sohoa waits SOHOA_WORKERS_WAIT seconds for one
     to come back, then stops with E212 and a manifest the next run resumes from."""
-    from tests.dask_cluster import DaskCluster
     src, out = tmp_path / "in", tmp_path / "out"
     texts(src, 6)
-    lonely = DaskCluster(tmp_path / "dask", workers=1)
-    try:
-        lonely.client().close()
-        proc = subprocess.Popen([*SOHOA, "process", str(src), "-o", str(out), "--scheduler", lonely.address],
-                                env=dict(ENV, SOHOA_WORKERS_WAIT="3"), cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        try:
-            wait_for(lambda: done_count(out) >= 1 or proc.poll() is not None, 120, "a document done")
-            os.killpg(lonely.workers[0].pid, signal.SIGKILL)     # the nanny and its worker
-            _, err = proc.communicate(timeout=90)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-    finally:
-        lonely.close()
-    assert proc.returncode == ExitCode.MISSING_DEPENDENCY, err
-    assert f"[E212] every worker left the Dask scheduler at {lonely.address}" in err
+    code, err, address = run_and_break_a_lonely_cluster(
+        tmp_path, src, out, lambda c: os.killpg(c.workers[0].pid, signal.SIGKILL),   # nanny and worker
+        env=dict(ENV, SOHOA_WORKERS_WAIT="3"))
+    assert code == ExitCode.MISSING_DEPENDENCY, err
+    assert f"[E212] every worker left the Dask scheduler at {address}" in err
     assert "rerun the same command" in err and "Traceback" not in err
     done = done_count(out)
     assert 1 <= done < 6 and "not run" in err
