@@ -41,29 +41,11 @@ SPECIALS = [BOS, EOS, UNK, NUM, CODE]
 LOGP_STEP = 1000.0        # uint16 quantisation: -logp * 1000, so probabilities down to e^-65
 
 
-def tokenize_file(path: str) -> list[list[str]]:
-    out = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if line:
-                toks = corpus.line_tokens(line)
-                if toks:
-                    out.append(toks)
-    return out
-
-
-# The genre of the documents sohoa reads (provincial and commune plans, decisions, resolutions)
-# is a small part of the corpus next to the codified law; its sentences count this many times,
-# so that plan vocabulary (thi đua, chi bộ, Đảng ủy, chỉ tiêu) weighs as it does in plans.
-GENRE_FOLDERS = ("vn-legal-admin/tvpl-local", "vn-legal-admin/site-pages", "vn-legal-admin/sapxep-2025")
-
-
 def read_corpus(data: Path, jobs: int, genre_weight: int = 1):
     files = [str(p) for p in corpus.corpus_files(data)]
-    repeats = [genre_weight if any(f"/{g}/" in p for g in GENRE_FOLDERS) else 1 for p in files]
+    repeats = corpus.genre_repeats(files, genre_weight)
     with Pool(jobs) as pool:
-        for sentences, k in zip(pool.imap(tokenize_file, files, chunksize=4), repeats):
+        for sentences, k in zip(pool.imap(corpus.tokenize_file, files, chunksize=4), repeats):
             for _ in range(k):
                 yield from sentences
 

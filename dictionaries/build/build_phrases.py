@@ -35,28 +35,15 @@ import corpus  # noqa: E402
 from pipeline.restore.lm import LanguageModel  # noqa: E402
 from pipeline.restore.phrases import MAX_LEN, MIN_LEN, inner_mask, window_hashes, word_mask  # noqa: E402
 
-GENRE_FOLDERS = ("vn-legal-admin/tvpl-local", "vn-legal-admin/site-pages", "vn-legal-admin/sapxep-2025")
-
-
-def tokenize_file(path: str) -> list[list[str]]:
-    out = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if line:
-                out.append(corpus.line_tokens(line))
-    return out
-
-
 def read_stream(data: Path, lm: LanguageModel, jobs: int, genre_weight: int) -> np.ndarray:
     """The corpus as one int32 stream of LM word ids; -1 wherever a phrase may not run across
     (line ends, punctuation, numbers, codes, unknown words)."""
     files = [str(p) for p in corpus.corpus_files(data)]
-    repeats = [genre_weight if any(f"/{g}/" in p for g in GENRE_FOLDERS) else 1 for p in files]
+    repeats = corpus.genre_repeats(files, genre_weight)
     word_ok = inner_mask(lm)
     parts: list[np.ndarray] = []
     with Pool(jobs) as pool:
-        for sentences, k in zip(pool.imap(tokenize_file, files, chunksize=4), repeats):
+        for sentences, k in zip(pool.imap(corpus.tokenize_file, files, chunksize=4), repeats):
             ids = [i for s in sentences for i in [lm.index.get(w, -1) for w in s] + [-1]]
             a = np.array(ids, dtype=np.int32)
             a[(a >= 0) & ~word_ok[np.maximum(a, 0)]] = -1

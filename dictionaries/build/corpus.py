@@ -62,3 +62,28 @@ def corpus_lines(data: Path = DEFAULT_DATA):
                 line = line.strip()
                 if line:
                     yield line
+
+
+# The genre of the documents sohoa reads (provincial and commune plans, decisions, resolutions)
+# is a small part of the corpus next to the codified law; the LM and the phrase book count its
+# sentences several times, so that plan vocabulary (thi đua, chi bộ, Đảng ủy, chỉ tiêu) weighs
+# as it does in plans.
+GENRE_FOLDERS = ("vn-legal-admin/tvpl-local", "vn-legal-admin/site-pages", "vn-legal-admin/sapxep-2025")
+
+
+def genre_repeats(files: list[str], genre_weight: int) -> list[int]:
+    """How many times each corpus file counts: genre_weight for the genre's folders, else 1."""
+    return [genre_weight if any(f"/{g}/" in p for g in GENRE_FOLDERS) else 1 for p in files]
+
+
+def tokenize_file(path: str) -> list[list[str]]:
+    """The token lists of a corpus file's non-empty lines (a worker of a multiprocessing pool)."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                toks = line_tokens(line)
+                if toks:
+                    out.append(toks)
+    return out

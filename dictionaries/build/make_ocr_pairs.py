@@ -141,9 +141,7 @@ def make_v3(a, data: Path, out: Path, docs: dict, weights: list) -> None:
     for pid, doc, pos, profile, font, size, dpi, image, seed in plan[a.start::a.step]:
         if (out / f"{pid}.src.txt").exists():
             continue
-        lines = [l for l in doc.read_text(encoding="utf-8").split("\n") if l.strip()]
-        start = int(pos * max(0, len(lines) - 30))
-        text = page_lines(lines[start:start + 80], size, font)
+        start, text = page_window(doc, pos, size, font)
         if len(text) < 5:
             continue
         prnd = random.Random(seed)
@@ -160,6 +158,14 @@ def make_v3(a, data: Path, out: Path, docs: dict, weights: list) -> None:
         meta.write(f"{pid}\t{doc.relative_to(data)}\t{start}\t{profile}\t{font}\t{size}\t{dpi}\t{image}\t"
                    f"{','.join(engines)}\n")
         meta.flush()
+
+
+def page_window(doc: Path, pos: float, size_pt, font) -> tuple[int, list[str]]:
+    """One page of `doc`'s text from relative position `pos`, wrapped as rendered, and the
+    number of its first line among the document's non-empty lines."""
+    lines = [l for l in doc.read_text(encoding="utf-8").split("\n") if l.strip()]
+    start = int(pos * max(0, len(lines) - 30))
+    return start, page_lines(lines[start:start + 80], size_pt, font)
 
 
 def page_lines(lines, size_pt, font):
@@ -230,9 +236,7 @@ def main():
         pid = f"{prefix}{i:05d}"
         if (out / f"{pid}.vie.txt").exists():
             continue
-        lines = [l for l in doc.read_text(encoding="utf-8").split("\n") if l.strip()]
-        start = int(pos * max(0, len(lines) - 30))
-        text = page_lines(lines[start:start + 80], size, font)
+        start, text = page_window(doc, pos, size, font)
         if len(text) < 5:
             continue
         (out / f"{pid}.src.txt").write_text("\n".join(text) + "\n", encoding="utf-8")
